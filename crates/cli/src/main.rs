@@ -1,0 +1,257 @@
+//! `jiban` — one binary: serve, migrate, demo, backup, user, calendar.
+
+use anyhow::{Context, bail};
+use clap::{Parser, Subcommand};
+use jiban_core::calendar::WorkCalendar;
+use jiban_core::roles::Role;
+use jiban_core::text::{NewPassword, Username};
+use jiban_server::config::Config;
+use jiban_store::audit::{Actor, NewAudit};
+use jiban_store::users::NewUser;
+use std::path::PathBuf;
+
+#[derive(Parser)]
+#[command(name = "jiban", version, about = "即办 — 开发区政企服务与基层治理平台")]
+struct Cli {
+    /// TOML configuration file (default: ./jiban.toml if present). JIBAN_* variables override it.
+    #[arg(long, global = true, env = "JIBAN_CONFIG")]
+    config: Option<PathBuf>,
+    #[command(subcommand)]
+    cmd: Cmd,
+}
+
+#[derive(Subcommand)]
+enum Cmd {
+    /// Start the HTTP server (migrates the database first).
+    Serve {
+        /// Load the demo zone if the database is empty.
+        #[arg(long)]
+        demo: bool,
+    },
+    /// Apply pending database migrations and exit.
+    Migrate,
+    /// Load the demo zone into an empty database, or with --reset wipe everything and reload it.
+    Demo {
+        #[arg(long)]
+        reset: bool,
+    },
+    /// Write a consistent copy of the SQLite database while the server runs.
+    Backup {
+        /// Destination file (must not exist). Default: <data_dir>/backups/jiban-<time>.db
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
+    /// Manage accounts from the console.
+    User {
+        #[command(subcommand)]
+        cmd: UserCmd,
+    },
+    /// Working-day arithmetic on the built-in calendar (holidays and 调休 included).
+    Calendar {
+        #[command(subcommand)]
+        cmd: CalendarCmd,
+    },
+}
+
+#[derive(Subcommand)]
+enum UserCmd {
+    /// Create an account in the first zone.
+    Create {
+        #[arg(long)]
+        username: String,
+        #[arg(long)]
+        display_name: String,
+        /// enterprise | intake | dispatcher | handler | dept_head | supervisor | leader | grid_worker | admin
+        #[arg(long)]
+        role: String,
+        /// Code of the org unit (default: the zone itself).
+        #[arg(long)]
+        unit_code: Option<String>,
+        /// Password (else read from JIBAN_NEW_PASSWORD).
+        #[arg(long, env = "JIBAN_NEW_PASSWORD", hide_env_values = true)]
+        password: String,
+    },
+    /// Set a new password and unlock the account.
+    ResetPassword {
+        #[arg(long)]
+        username: String,
+        #[arg(long, env = "JIBAN_NEW_PASSWORD", hide_env_values = true)]
+        password: String,
+    },
+}
+
+#[derive(Subcommand)]
+enum CalendarCmd {
+    /// Print the date N working days after DATE (YYYY-MM-DD).
+    AddWorkdays { date: String, n: u32 },
+}
+
+fn init_tracing(cfg: &Config) {
+    let filter = tracing_subscriber::EnvFilter::try_new(&cfg.log.level)
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+    let builder = tracing_subscriber::fmt().with_env_filter(filter);
+    if cfg.log.format == "json" {
+        builder.json().init();
+    } else {
+        builder.init();
+    }
+}
+
+#[tokio::main]
+async fn main() -> anyhow::Result<()> {
+    let cli = Cli::parse();
+    if let Cmd::Calendar { cmd: CalendarCmd::AddWorkdays { date, n } } = &cli.cmd {
+        let fmt = time::macros::format_description!("[year]-[month]-[day]");
+        let d = time::Date::parse(date, &fmt).with_context(|| format!("日期“{date}”格式应为 YYYY-MM-DD"))?;
+        println!("{}", WorkCalendar::china_default().add_workdays(d, *n).format(&fmt)?);
+        return Ok(());
+    }
+    let cfg = Config::load(cli.config.as_deref())?;
+    init_tracing(&cfg);
+    tracing::debug!(config = ?cfg, "configuration");
+    match cli.cmd {
+        Cmd::Serve { demo } => serve(cfg, demo).await,
+        Cmd::Migrate => {
+            jiban_server::open_store(&cfg).await?;
+            println!("数据库已迁移到最新版本：{}", jiban_store::redact_url(&cfg.database_url));
+            Ok(())
+        }
+        Cmd::Demo { reset } => {
+            let store = jiban_server::open_store(&cfg).await?;
+            if reset {
+                store.wipe_all().await?;
+            } else if !jiban_server::demo::is_empty(&store).await? {
+                bail!("数据库中已有园区数据；如需清空并重新加载演示数据，请使用 jiban demo --reset");
+            }
+            let s = jiban_server::demo::load(&store).await?;
+            print_demo(&s);
+            Ok(())
+        }
+        Cmd::Backup { out } => {
+            let store = jiban_server::open_store(&cfg).await?;
+            let out = out.unwrap_or_else(|| {
+                let t = time::OffsetDateTime::now_utc();
+                cfg.data_dir.join("backups").join(format!("jiban-{}.db", t.unix_timestamp()))
+            });
+            if let Some(dir) = out.parent() {
+                std::fs::create_dir_all(dir)?;
+            }
+            store.backup_sqlite(&out).await?;
+            println!("已备份到 {}", out.display());
+            Ok(())
+        }
+        Cmd::User { cmd } => user(cfg, cmd).await,
+        Cmd::Calendar { .. } => unreachable!("handled above"),
+    }
+}
+
+async fn serve(cfg: Config, demo: bool) -> anyhow::Result<()> {
+    let store = jiban_server::open_store(&cfg).await?;
+    if demo && jiban_server::demo::is_empty(&store).await? {
+        println!("首次启动：正在加载演示园区……");
+        let s = jiban_server::demo::load(&store).await?;
+        print_demo(&s);
+    }
+    let listener = tokio::net::TcpListener::bind(&cfg.listen)
+        .await
+        .with_context(|| format!("无法监听 {}", cfg.listen))?;
+    let addr = listener.local_addr()?;
+    println!("即办已启动：http://{addr}/  （API 文档：http://{addr}/api/docs/）");
+    if demo {
+        println!("演示账号（密码均为 {}）：admin 系统管理员 · leader 领导 · supervisor 督查员 · dispatcher 派单员 · intake 受理员 · head_jjfz 部门负责人 · handler_jjfz 承办人（经济发展部） · handler_xy 承办人（向阳街道） · grid_xy01 网格员 · qiye 企业用户", jiban_demo::DEMO_PASSWORD);
+    }
+    tracing::info!(%addr, database = %jiban_store::redact_url(&cfg.database_url), "listening");
+    jiban_server::serve(cfg, store, listener, jiban_server::shutdown_signal()).await
+}
+
+fn print_demo(s: &jiban_server::demo::DemoSummary) {
+    println!(
+        "已加载演示园区“{}”：{} 个组织单元，{} 家企业，{} 个账号（密码均为 {}）",
+        s.zone_name,
+        s.units,
+        s.enterprises,
+        s.accounts.len(),
+        jiban_demo::DEMO_PASSWORD
+    );
+    for (u, role, unit) in &s.accounts {
+        println!("  {u:<14} {role:<8} {unit}");
+    }
+}
+
+async fn user(cfg: Config, cmd: UserCmd) -> anyhow::Result<()> {
+    let store = jiban_server::open_store(&cfg).await?;
+    let zone = store
+        .zones()
+        .await?
+        .into_iter()
+        .next()
+        .context("数据库中还没有园区：请先运行 jiban demo 或导入组织机构")?;
+    let actor = Actor {
+        name: Some("jiban cli".into()),
+        ..Default::default()
+    };
+    match cmd {
+        UserCmd::Create { username, display_name, role, unit_code, password } => {
+            let username = Username::parse(&username).map_err(|e| anyhow::anyhow!(e.message))?;
+            let role = Role::parse(&role).map_err(|e| anyhow::anyhow!(e.message))?;
+            let pw = NewPassword::parse(&password).map_err(|e| anyhow::anyhow!(e.message))?;
+            let unit = match unit_code {
+                Some(c) => store
+                    .org_unit_by_code(zone.zone_id, &c)
+                    .await?
+                    .with_context(|| format!("找不到编码为 {c} 的单位"))?,
+                None => zone.clone(),
+            };
+            if role == Role::Enterprise {
+                bail!("企业用户需关联企业，请在“用户管理”页面创建");
+            }
+            let hash = jiban_server::auth::password::hash(pw.expose_secret().to_string()).await?;
+            let mut tx = store.begin().await?;
+            let id = tx
+                .insert_user(NewUser {
+                    zone_id: zone.zone_id,
+                    username: username.as_str(),
+                    display_name: &display_name,
+                    password_hash: &hash,
+                    role: role.as_str(),
+                    org_unit_id: unit.id,
+                    enterprise_id: None,
+                    phone: None,
+                    must_change_password: false,
+                })
+                .await?;
+            tx.audit(&actor, NewAudit {
+                zone_id: zone.zone_id,
+                action: "user.create",
+                target_type: "user",
+                target_id: Some(id),
+                detail: serde_json::json!({ "username": username.as_str(), "role": role.as_str(), "via": "cli" }),
+            })
+            .await?;
+            tx.commit().await?;
+            println!("已创建账号 {}（{}，{}）", username.as_str(), role.label(), unit.name);
+        }
+        UserCmd::ResetPassword { username, password } => {
+            let pw = NewPassword::parse(&password).map_err(|e| anyhow::anyhow!(e.message))?;
+            let u = store
+                .user_by_username(&username.to_lowercase())
+                .await?
+                .with_context(|| format!("账号 {username} 不存在"))?;
+            let hash = jiban_server::auth::password::hash(pw.expose_secret().to_string()).await?;
+            let mut tx = store.begin().await?;
+            tx.set_password(u.id, &hash, false).await?;
+            tx.delete_sessions_of(u.id, None).await?;
+            tx.audit(&actor, NewAudit {
+                zone_id: u.zone_id,
+                action: "user.reset_password",
+                target_type: "user",
+                target_id: Some(u.id),
+                detail: serde_json::json!({ "username": u.username, "via": "cli" }),
+            })
+            .await?;
+            tx.commit().await?;
+            println!("已重置 {} 的密码并解除锁定", u.username);
+        }
+    }
+    Ok(())
+}

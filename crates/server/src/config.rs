@@ -1,0 +1,194 @@
+//! Configuration: defaults, then an optional TOML file, then `JIBAN_*` environment variables.
+//! Secrets (the database password) are redacted wherever the configuration is printed.
+
+use serde::Deserialize;
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+#[derive(Clone, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Config {
+    /// Address to listen on, e.g. `127.0.0.1:8080`.
+    pub listen: String,
+    /// `sqlite://data/jiban.db` (default) or `postgres://user:pass@host/db`.
+    pub database_url: String,
+    /// Folder for attachments, backups and the SQLite file.
+    pub data_dir: PathBuf,
+    /// Largest connection pool per app node.
+    pub max_connections: u32,
+    pub auth: AuthConfig,
+    pub log: LogConfig,
+}
+
+#[derive(Clone, Debug, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct AuthConfig {
+    /// A session ends after this long without a request.
+    pub session_idle_minutes: i64,
+    /// Consecutive wrong passwords that lock an account…
+    pub max_failed_logins: i32,
+    /// …for this long.
+    pub lock_minutes: i64,
+    /// Failed logins from one address within 15 minutes before that address is refused.
+    pub ip_failures_per_15min: i64,
+    /// Send the session cookie only over HTTPS (turn on behind a TLS proxy).
+    pub cookie_secure: bool,
+}
+
+#[derive(Clone, Debug, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct LogConfig {
+    /// `text` or `json`.
+    pub format: String,
+    /// A tracing filter, e.g. `info,jiban_server=debug`.
+    pub level: String,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            listen: "127.0.0.1:8080".into(),
+            database_url: "sqlite://data/jiban.db".into(),
+            data_dir: PathBuf::from("data"),
+            max_connections: 8,
+            auth: AuthConfig::default(),
+            log: LogConfig::default(),
+        }
+    }
+}
+
+impl Default for AuthConfig {
+    fn default() -> Self {
+        AuthConfig {
+            session_idle_minutes: 8 * 60,
+            max_failed_logins: 5,
+            lock_minutes: 15,
+            ip_failures_per_15min: 50,
+            cookie_secure: false,
+        }
+    }
+}
+
+impl Default for LogConfig {
+    fn default() -> Self {
+        LogConfig {
+            format: "text".into(),
+            level: "info".into(),
+        }
+    }
+}
+
+impl fmt::Debug for Config {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Config")
+            .field("listen", &self.listen)
+            .field("database_url", &jiban_store::redact_url(&self.database_url))
+            .field("data_dir", &self.data_dir)
+            .field("max_connections", &self.max_connections)
+            .field("auth", &self.auth)
+            .field("log", &self.log)
+            .finish()
+    }
+}
+
+impl Config {
+    /// Loads `path` (if given, it must exist; else `./jiban.toml` if present), then applies the
+    /// environment.
+    pub fn load(path: Option<&Path>) -> anyhow::Result<Config> {
+        let file = match path {
+            Some(p) => Some(p.to_path_buf()),
+            None => Some(PathBuf::from("jiban.toml")).filter(|p| p.exists()),
+        };
+        let mut cfg = match file {
+            Some(p) => {
+                let text = std::fs::read_to_string(&p)
+                    .map_err(|e| anyhow::anyhow!("无法读取配置文件 {}：{e}", p.display()))?;
+                toml::from_str(&text)
+                    .map_err(|e| anyhow::anyhow!("配置文件 {} 有误：{e}", p.display()))?
+            }
+            None => Config::default(),
+        };
+        cfg.apply_env(|k| std::env::var(k).ok())?;
+        Ok(cfg)
+    }
+
+    /// Applies `JIBAN_*` variables through `get` (injected for tests).
+    pub fn apply_env(&mut self, get: impl Fn(&str) -> Option<String>) -> anyhow::Result<()> {
+        fn num<T: std::str::FromStr>(key: &str, v: String) -> anyhow::Result<T> {
+            v.trim()
+                .parse()
+                .map_err(|_| anyhow::anyhow!("环境变量 {key} 的值“{v}”不是有效数字"))
+        }
+        if let Some(v) = get("JIBAN_LISTEN") {
+            self.listen = v;
+        }
+        if let Some(v) = get("JIBAN_DATABASE_URL") {
+            self.database_url = v;
+        }
+        if let Some(v) = get("JIBAN_DATA_DIR") {
+            self.data_dir = PathBuf::from(v);
+        }
+        if let Some(v) = get("JIBAN_MAX_CONNECTIONS") {
+            self.max_connections = num("JIBAN_MAX_CONNECTIONS", v)?;
+        }
+        if let Some(v) = get("JIBAN_SESSION_IDLE_MINUTES") {
+            self.auth.session_idle_minutes = num("JIBAN_SESSION_IDLE_MINUTES", v)?;
+        }
+        if let Some(v) = get("JIBAN_MAX_FAILED_LOGINS") {
+            self.auth.max_failed_logins = num("JIBAN_MAX_FAILED_LOGINS", v)?;
+        }
+        if let Some(v) = get("JIBAN_LOCK_MINUTES") {
+            self.auth.lock_minutes = num("JIBAN_LOCK_MINUTES", v)?;
+        }
+        if let Some(v) = get("JIBAN_IP_FAILURES_PER_15MIN") {
+            self.auth.ip_failures_per_15min = num("JIBAN_IP_FAILURES_PER_15MIN", v)?;
+        }
+        if let Some(v) = get("JIBAN_COOKIE_SECURE") {
+            self.auth.cookie_secure = matches!(v.as_str(), "1" | "true" | "yes");
+        }
+        if let Some(v) = get("JIBAN_LOG") {
+            self.log.level = v;
+        }
+        if let Some(v) = get("JIBAN_LOG_FORMAT") {
+            self.log.format = v;
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn env_overrides_and_debug_redacts() {
+        let mut c = Config::default();
+        c.apply_env(|k| match k {
+            "JIBAN_DATABASE_URL" => Some("postgres://u:topsecret@127.0.0.1/j".into()),
+            "JIBAN_LOCK_MINUTES" => Some("3".into()),
+            _ => None,
+        })
+        .unwrap();
+        assert_eq!(c.auth.lock_minutes, 3);
+        let shown = format!("{c:?}");
+        assert!(!shown.contains("topsecret"), "{shown}");
+        assert!(shown.contains("u:***@"));
+    }
+
+    #[test]
+    fn bad_numbers_are_named() {
+        let mut c = Config::default();
+        let e = c
+            .apply_env(|k| (k == "JIBAN_LOCK_MINUTES").then(|| "abc".into()))
+            .unwrap_err();
+        assert!(e.to_string().contains("JIBAN_LOCK_MINUTES"));
+    }
+
+    #[test]
+    fn toml_rejects_unknown_keys() {
+        assert!(toml::from_str::<Config>("listne = \"x\"").is_err());
+        let c: Config = toml::from_str("listen = \"0.0.0.0:9000\"\n[auth]\nlock_minutes = 1").unwrap();
+        assert_eq!(c.listen, "0.0.0.0:9000");
+        assert_eq!(c.auth.lock_minutes, 1);
+    }
+}

@@ -1,0 +1,158 @@
+//! The jiban HTTP server: routes, authentication and data scopes, the OpenAPI document, the
+//! embedded web app, and the demo-zone loader.
+
+pub mod auth;
+pub mod config;
+pub mod demo;
+pub mod error;
+pub mod extract;
+pub mod routes;
+pub mod spa;
+pub mod state;
+
+use crate::config::Config;
+use crate::state::AppState;
+use axum::Router;
+use axum::http::{HeaderName, StatusCode};
+use axum::routing::get;
+use jiban_store::{Store, StoreOptions};
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Duration;
+use tower_http::catch_panic::CatchPanicLayer;
+use tower_http::compression::CompressionLayer;
+use tower_http::limit::RequestBodyLimitLayer;
+use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
+use tower_http::timeout::TimeoutLayer;
+use tower_http::trace::TraceLayer;
+use utoipa::OpenApi;
+use utoipa_swagger_ui::SwaggerUi;
+
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "即办 jiban API",
+        description = "开发区政企服务与基层治理平台的 HTTP API。错误统一为 `{code, message, field?}`，message 为中文。浏览器使用会话 Cookie（jiban_session），机器客户端使用 `Authorization: Bearer jb_…` API 令牌。",
+        version = env!("CARGO_PKG_VERSION")
+    ),
+    components(schemas(error::ErrorBody))
+)]
+struct ApiDoc;
+
+/// The OpenAPI document, built from the same route list as the router.
+pub fn openapi() -> utoipa::openapi::OpenApi {
+    let (_, api) = routes::api_router().split_for_parts();
+    let mut doc = ApiDoc::openapi();
+    doc.merge(api);
+    doc
+}
+
+/// The whole application: API, docs, probes and the web app, with its middleware.
+pub fn app(state: AppState) -> Router {
+    let (api, _) = routes::api_router().split_for_parts();
+    let request_id = HeaderName::from_static("x-request-id");
+    Router::new()
+        .merge(api)
+        .merge(SwaggerUi::new("/api/docs").url("/api/openapi.json", openapi()))
+        .route("/healthz", get(routes::health::healthz))
+        .route("/readyz", get(routes::health::readyz))
+        .fallback(spa::serve)
+        .with_state(state)
+        .layer(RequestBodyLimitLayer::new(2 * 1024 * 1024))
+        .layer(CompressionLayer::new())
+        .layer(TimeoutLayer::with_status_code(
+            StatusCode::REQUEST_TIMEOUT,
+            Duration::from_secs(30),
+        ))
+        .layer(PropagateRequestIdLayer::new(request_id.clone()))
+        .layer(
+            TraceLayer::new_for_http().make_span_with(|req: &axum::http::Request<_>| {
+                let id = req
+                    .headers()
+                    .get("x-request-id")
+                    .and_then(|v| v.to_str().ok())
+                    .unwrap_or("-");
+                tracing::info_span!("http", method = %req.method(), uri = %req.uri().path(), request_id = %id)
+            }),
+        )
+        .layer(SetRequestIdLayer::new(request_id, MakeRequestUuid))
+        .layer(CatchPanicLayer::new())
+}
+
+/// Opens the store described by the configuration (migrating it).
+pub async fn open_store(cfg: &Config) -> anyhow::Result<Store> {
+    let opts = StoreOptions {
+        max_connections: cfg.max_connections,
+        ..Default::default()
+    };
+    Store::connect(&cfg.database_url, &opts)
+        .await
+        .map_err(|e| anyhow::anyhow!("无法打开数据库 {}：{e}", jiban_store::redact_url(&cfg.database_url)))
+}
+
+/// Serves until `shutdown` resolves, then finishes the requests in flight.
+pub async fn serve(
+    cfg: Config,
+    store: Store,
+    listener: tokio::net::TcpListener,
+    shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+) -> anyhow::Result<()> {
+    let state = AppState {
+        store: store.clone(),
+        cfg: Arc::new(cfg),
+    };
+    let jobs = tokio::spawn(housekeeping(store.clone()));
+    axum::serve(
+        listener,
+        app(state).into_make_service_with_connect_info::<SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown)
+    .await?;
+    jobs.abort();
+    store.close().await;
+    Ok(())
+}
+
+/// Hourly removal of expired sessions and old login failures. Several nodes may run it; the
+/// lease makes one do the work.
+async fn housekeeping(store: Store) {
+    let holder = jiban_store::new_id().to_string();
+    let mut tick = tokio::time::interval(Duration::from_secs(3600));
+    loop {
+        tick.tick().await;
+        match store
+            .try_lease("housekeeping", &holder, time::Duration::minutes(50))
+            .await
+        {
+            Ok(true) => {
+                let now = jiban_store::now();
+                match store.purge_expired(now, now - time::Duration::days(1)).await {
+                    Ok(n) => tracing::info!(rows = n, "housekeeping: purged expired sessions and login failures"),
+                    Err(e) => tracing::warn!(error = %e, "housekeeping failed"),
+                }
+            }
+            Ok(false) => {}
+            Err(e) => tracing::warn!(error = %e, "housekeeping lease failed"),
+        }
+    }
+}
+
+/// Resolves on Ctrl-C or SIGTERM.
+pub async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        if let Ok(mut s) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            s.recv().await;
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! {
+        _ = ctrl_c => {},
+        _ = term => {},
+    }
+    tracing::info!("shutting down: finishing requests in flight");
+}

@@ -1,0 +1,63 @@
+//! HTTP routes: one module per resource, each handler annotated with `#[utoipa::path]`. The axum
+//! router and the OpenAPI document are built from the same list in [`api_router`], so the
+//! document cannot drift from the code.
+
+pub mod audit;
+pub mod auth;
+pub mod enterprises;
+pub mod health;
+pub mod org;
+pub mod reference;
+pub mod users;
+
+use crate::state::AppState;
+use serde::{Deserialize, Serialize};
+use time::OffsetDateTime;
+use utoipa::{IntoParams, ToSchema};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+/// A time shown to people: Beijing time (+08:00).
+pub fn bj(t: OffsetDateTime) -> OffsetDateTime {
+    jiban_core::calendar::to_beijing(t)
+}
+
+/// One page of a list.
+#[derive(Serialize, ToSchema)]
+pub struct Paged<T: ToSchema> {
+    pub items: Vec<T>,
+    pub total: i64,
+    pub page: u32,
+    pub page_size: u32,
+}
+
+/// `?page=&page_size=` (page from 1; page_size 1–200, default 20).
+#[derive(Deserialize, IntoParams, Debug, Default)]
+#[serde(deny_unknown_fields)]
+pub struct PageQuery {
+    pub page: Option<u32>,
+    pub page_size: Option<u32>,
+}
+
+pub fn api_router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(auth::login))
+        .routes(routes!(auth::logout))
+        .routes(routes!(auth::me))
+        .routes(routes!(auth::change_password))
+        .routes(routes!(auth::list_tokens, auth::create_token))
+        .routes(routes!(auth::revoke_token))
+        .routes(routes!(reference::roles))
+        .routes(routes!(reference::categories))
+        .routes(routes!(reference::calendar_days))
+        .routes(routes!(reference::overview))
+        .routes(routes!(org::list_units, org::create_unit))
+        .routes(routes!(org::update_unit))
+        .routes(routes!(org::unit_history))
+        .routes(routes!(users::list_users, users::create_user))
+        .routes(routes!(users::update_user))
+        .routes(routes!(users::reset_password))
+        .routes(routes!(enterprises::list_enterprises))
+        .routes(routes!(enterprises::get_enterprise))
+        .routes(routes!(audit::list_audit))
+}

@@ -1,0 +1,46 @@
+//! Migrations are embedded in the binary, one folder per backend. To add one, put
+//! `NNNN_name.sql` in both `migrations/sqlite` and `migrations/postgres` and list it below.
+
+use crate::{DbPool, Result, Store};
+use sqlx::SqlSafeStr;
+use sqlx::migrate::{Migration, MigrationType, Migrator};
+use std::borrow::Cow;
+
+type Source = (i64, &'static str, &'static str);
+
+const SQLITE: &[Source] = &[(
+    1,
+    "foundation",
+    include_str!("../migrations/sqlite/0001_foundation.sql"),
+)];
+
+const POSTGRES: &[Source] = &[(
+    1,
+    "foundation",
+    include_str!("../migrations/postgres/0001_foundation.sql"),
+)];
+
+fn migrator(sources: &[Source]) -> Migrator {
+    Migrator::with_migrations(
+        sources
+            .iter()
+            .map(|(v, name, sql)| {
+                Migration::new(
+                    *v,
+                    Cow::Borrowed(*name),
+                    MigrationType::Simple,
+                    sqlx::AssertSqlSafe(*sql).into_sql_str(),
+                    false,
+                )
+            })
+            .collect(),
+    )
+}
+
+pub(crate) async fn run(store: &Store) -> Result<()> {
+    match store.pool() {
+        DbPool::Sqlite(p) => migrator(SQLITE).run(p).await?,
+        DbPool::Postgres(p) => migrator(POSTGRES).run(p).await?,
+    }
+    Ok(())
+}

@@ -1,0 +1,38 @@
+import { describe, expect, it } from 'vitest'
+import { filterMenu, MENU, type MenuItem } from '@/utils/menu'
+
+const names = (items: MenuItem[]): string[] => items.flatMap((i) => [i.name, ...(i.children ? names(i.children) : [])])
+
+const ADMIN = ['org.read', 'org.write', 'user.read', 'user.write', 'enterprise.read', 'enterprise.write', 'audit.read', 'calendar.write', 'token.self']
+
+describe('filterMenu', () => {
+  it('shows everything to an admin', () => {
+    const m = filterMenu(MENU, ADMIN, 'admin')
+    expect(names(m)).toEqual(['workbench', 'enterprises', 'admin', 'admin-org', 'admin-users', 'admin-audit'])
+    expect(m.find((x) => x.name === 'admin')!.title).toBe('系统管理')
+  })
+
+  it('drops the 系统管理 group when none of its pages are allowed', () => {
+    const m = filterMenu(MENU, ['enterprise.read', 'token.self'], 'handler')
+    expect(names(m)).toEqual(['workbench', 'enterprises'])
+  })
+
+  it('keeps only the allowed children of a group', () => {
+    const m = filterMenu(MENU, ['org.read', 'audit.read'], 'supervisor')
+    expect(names(m)).toEqual(['workbench', 'admin', 'admin-org', 'admin-audit'])
+  })
+
+  it('labels the enterprise page 我的企业 for an enterprise user', () => {
+    const m = filterMenu(MENU, ['enterprise.read', 'token.self'], 'enterprise')
+    expect(m.find((x) => x.name === 'enterprises')!.title).toBe('我的企业')
+    const other = filterMenu(MENU, ['enterprise.read'], 'leader')
+    expect(other.find((x) => x.name === 'enterprises')!.title).toBe('企业档案')
+  })
+
+  it('shows only the workbench without permissions and does not mutate the definition', () => {
+    const before = JSON.stringify(MENU.map((m) => [m.name, m.title]))
+    expect(names(filterMenu(MENU, [], 'enterprise'))).toEqual(['workbench'])
+    filterMenu(MENU, ['enterprise.read'], 'enterprise')
+    expect(JSON.stringify(MENU.map((m) => [m.name, m.title]))).toBe(before)
+  })
+})

@@ -1,0 +1,116 @@
+import { http } from './client'
+import type {
+  ApiToken,
+  AuditEvent,
+  Category,
+  CreatedToken,
+  Enterprise,
+  Me,
+  OrgUnit,
+  Overview,
+  Page,
+  Role,
+  RoleInfo,
+  UnitKind,
+  UserItem,
+} from './types'
+
+export * from './types'
+export { ApiError, setUnauthorizedHandler } from './client'
+
+const enc = encodeURIComponent
+
+export const authApi = {
+  login: (username: string, password: string) =>
+    http.post<Me>('/auth/login', { username, password }, { skipAuthRedirect: true }),
+  logout: () => http.post<void>('/auth/logout', undefined, { skipAuthRedirect: true }),
+  me: () => http.get<Me>('/auth/me', undefined, { skipAuthRedirect: true }),
+  changePassword: (old_password: string, new_password: string) =>
+    http.post<void>('/auth/password', { old_password, new_password }),
+  listTokens: () => http.get<ApiToken[]>('/auth/tokens'),
+  createToken: (name: string, expires_in_days?: number) =>
+    http.post<CreatedToken>('/auth/tokens', expires_in_days ? { name, expires_in_days } : { name }),
+  deleteToken: (id: string) => http.del(`/auth/tokens/${enc(id)}`),
+}
+
+export const metaApi = {
+  roles: () => http.get<RoleInfo[]>('/roles'),
+  categories: () => http.get<Category[]>('/categories'),
+  overview: () => http.get<Overview>('/overview'),
+}
+
+export interface CreateUnitBody {
+  parent_id: string
+  kind: UnitKind
+  name: string
+  code?: string
+}
+export interface PatchUnitBody {
+  name?: string
+  parent_id?: string
+  active?: boolean
+  sort_order?: number
+}
+
+export const orgApi = {
+  list: () => http.get<OrgUnit[]>('/org/units'),
+  create: (body: CreateUnitBody) => http.post<OrgUnit>('/org/units', body),
+  patch: (id: string, body: PatchUnitBody) => http.patch<OrgUnit>(`/org/units/${enc(id)}`, body),
+  history: (id: string) => http.get<AuditEvent[]>(`/org/units/${enc(id)}/history`),
+}
+
+export interface UserQuery {
+  q?: string
+  role?: Role | ''
+  org_unit_id?: string
+  page?: number
+  page_size?: number
+}
+export interface CreateUserBody {
+  username: string
+  display_name: string
+  password: string
+  role: Role
+  org_unit_id: string
+  phone?: string
+  enterprise_id?: string
+}
+export interface PatchUserBody {
+  display_name?: string
+  role?: Role
+  org_unit_id?: string
+  phone?: string
+  active?: boolean
+}
+
+export const userApi = {
+  list: (q: UserQuery) => http.get<Page<UserItem>>('/users', { ...q }),
+  create: (body: CreateUserBody) => http.post<UserItem>('/users', body),
+  patch: (id: string, body: PatchUserBody) => http.patch<UserItem>(`/users/${enc(id)}`, body),
+  resetPassword: (id: string, new_password: string) =>
+    http.post<void>(`/users/${enc(id)}/reset-password`, { new_password }),
+}
+
+export interface EnterpriseQuery {
+  q?: string
+  street_id?: string
+  grid_id?: string
+  page?: number
+  page_size?: number
+}
+
+export const enterpriseApi = {
+  list: (q: EnterpriseQuery) => http.get<Page<Enterprise>>('/enterprises', { ...q }),
+  get: (id: string) => http.get<Enterprise>(`/enterprises/${enc(id)}`),
+}
+
+export interface AuditQuery {
+  action?: string
+  actor_id?: string
+  page?: number
+  page_size?: number
+}
+
+export const auditApi = {
+  list: (q: AuditQuery) => http.get<Page<AuditEvent>>('/audit', { ...q }),
+}

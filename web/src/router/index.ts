@@ -1,0 +1,111 @@
+import { createRouter, createWebHistory, type RouteRecordRaw, type Router } from 'vue-router'
+import { useAuthStore } from '@/stores/auth'
+import MainLayout from '@/layouts/MainLayout.vue'
+import ForbiddenView from '@/views/ForbiddenView.vue'
+
+declare module 'vue-router' {
+  interface RouteMeta {
+    title?: string
+    /** breadcrumb group above the page */
+    group?: string
+    /** permission needed to see the page; without it the 403 page is shown */
+    perm?: string
+    /** reachable without signing in */
+    public?: boolean
+  }
+}
+
+export const routes: RouteRecordRaw[] = [
+  {
+    path: '/login',
+    name: 'login',
+    component: () => import('@/views/LoginView.vue'),
+    meta: { title: '登录', public: true },
+  },
+  {
+    path: '/',
+    component: MainLayout,
+    children: [
+      { path: '', name: 'workbench', component: () => import('@/views/WorkbenchView.vue'), meta: { title: '工作台' } },
+      {
+        path: 'enterprises',
+        name: 'enterprises',
+        component: () => import('@/views/EnterprisesView.vue'),
+        meta: { title: '企业档案', perm: 'enterprise.read' },
+      },
+      {
+        path: 'admin/org',
+        name: 'admin-org',
+        component: () => import('@/views/OrgView.vue'),
+        meta: { title: '组织机构', group: '系统管理', perm: 'org.read' },
+      },
+      {
+        path: 'admin/users',
+        name: 'admin-users',
+        component: () => import('@/views/UsersView.vue'),
+        meta: { title: '用户管理', group: '系统管理', perm: 'user.read' },
+      },
+      {
+        path: 'admin/audit',
+        name: 'admin-audit',
+        component: () => import('@/views/AuditView.vue'),
+        meta: { title: '审计日志', group: '系统管理', perm: 'audit.read' },
+      },
+      {
+        path: 'account/tokens',
+        name: 'account-tokens',
+        component: () => import('@/views/TokensView.vue'),
+        meta: { title: 'API 令牌', group: '个人中心', perm: 'token.self' },
+      },
+      { path: '403', name: 'forbidden', component: ForbiddenView, meta: { title: '无权访问' } },
+      {
+        path: ':pathMatch(.*)*',
+        name: 'not-found',
+        component: () => import('@/views/NotFoundView.vue'),
+        meta: { title: '页面不存在' },
+      },
+    ],
+  },
+]
+
+export function installGuards(router: Router): void {
+  router.beforeEach(async (to) => {
+    const auth = useAuthStore()
+    if (!auth.probed) {
+      try {
+        await auth.fetchMe()
+      } catch {
+        // server unreachable: treat as signed out; the login page will show the error on submit
+        auth.clear()
+      }
+    }
+    if (to.meta.public) {
+      if (to.name === 'login' && auth.me) {
+        const r = typeof to.query.redirect === 'string' ? to.query.redirect : '/'
+        return safeRedirect(r)
+      }
+      return true
+    }
+    if (!auth.me) {
+      return { name: 'login', query: to.fullPath !== '/' ? { redirect: to.fullPath } : {} }
+    }
+    // permission is checked by the layout, which shows the 403 page in place (URL kept)
+    return true
+  })
+  router.afterEach((to) => {
+    const t = to.meta.title
+    document.title = t ? `${t} - 即办` : '即办'
+  })
+}
+
+/** Only same-site absolute paths are honoured as ?redirect= targets. */
+export function safeRedirect(r: string | null | undefined): string {
+  if (!r || !r.startsWith('/') || r.startsWith('//') || r.startsWith('/login')) return '/'
+  return r
+}
+
+export function createAppRouter(): Router {
+  const router = createRouter({ history: createWebHistory('/'), routes })
+  installGuards(router)
+  return router
+}
