@@ -217,7 +217,7 @@ async function api(req, res, url, body) {
     const token = 'jb_' + crypto.randomBytes(20).toString('hex')
     const t = { id: id('tok'), user_id: user.id, name: body.name, prefix: token.slice(0, 10), created_at: now(), last_used_at: null, expires_at: body.expires_in_days ? new Date(Date.now() + body.expires_in_days * 864e5).toISOString() : null }
     tokens.push(t)
-    log(user, 'token.created', 'token', t.id, { name: t.name })
+    log(user, 'token.create', 'token', t.id, { name: t.name })
     const { user_id, ...pub } = t
     return [201, { ...pub, token }]
   }
@@ -247,7 +247,7 @@ async function api(req, res, url, body) {
     if (!body.name) throw new HttpError(422, 'validation.required', '请输入名称', 'name')
     if (units.some((u) => u.parent_id === body.parent_id && u.name === body.name)) throw new HttpError(409, 'conflict.duplicate', '同一上级下已有同名机构', 'name')
     const u = addUnit(body.parent_id, body.kind, body.name, body.code || `N${idn}`, 999)
-    log(user, 'org.unit_created', 'org_unit', u.id, { name: u.name, kind: u.kind })
+    log(user, 'org.create', 'org_unit', u.id, { name: u.name, kind: u.kind })
     return [201, u]
   }
   if ((mm = /^\/org\/units\/([^/]+)$/.exec(p)) && m === 'PATCH') {
@@ -256,7 +256,7 @@ async function api(req, res, url, body) {
     if (!u) throw new HttpError(404, 'not_found', '机构不存在')
     const before = { ...u }
     for (const k of ['name', 'parent_id', 'active', 'sort_order']) if (k in body) u[k] = body[k]
-    const action = 'parent_id' in body ? 'org.unit_moved' : 'active' in body ? (body.active ? 'org.unit_reactivated' : 'org.unit_deactivated') : 'org.unit_updated'
+    const action = 'parent_id' in body ? 'org.move' : 'active' in body ? (body.active ? 'org.activate' : 'org.deactivate') : 'org.update'
     log(user, action, 'org_unit', u.id, { before: Object.fromEntries(Object.keys(body).map((k) => [k, before[k]])), after: body })
     return [200, u]
   }
@@ -278,7 +278,7 @@ async function api(req, res, url, body) {
     const pr = pwProblem(body.password)
     if (pr) throw new HttpError(422, 'validation.weak_password', pr, 'password')
     const u = addUser(body.username, body.display_name, body.role, units.find((x) => x.id === body.org_unit_id) ?? zone, { phone: body.phone ?? null, enterprise_id: body.enterprise_id ?? null, must_change_password: true })
-    log(user, 'user.created', 'user', u.id, { username: u.username })
+    log(user, 'user.create', 'user', u.id, { username: u.username })
     return [201, userItem(u)]
   }
   if ((mm = /^\/users\/([^/]+)$/.exec(p)) && m === 'PATCH') {
@@ -286,7 +286,7 @@ async function api(req, res, url, body) {
     const u = users.find((x) => x.id === mm[1])
     if (!u) throw new HttpError(404, 'not_found', '用户不存在')
     for (const k of ['display_name', 'role', 'org_unit_id', 'phone', 'active']) if (k in body) u[k] = body[k]
-    log(user, 'active' in body ? (body.active ? 'user.enabled' : 'user.disabled') : 'user.updated', 'user', u.id, body)
+    log(user, 'active' in body ? 'user.update' : 'user.updated', 'user', u.id, body)
     return [200, userItem(u)]
   }
   if ((mm = /^\/users\/([^/]+)\/reset-password$/.exec(p)) && m === 'POST') {
@@ -296,7 +296,7 @@ async function api(req, res, url, body) {
     if (pr) throw new HttpError(422, 'validation.weak_password', pr, 'new_password')
     u.password = body.new_password
     u.must_change_password = true
-    log(user, 'user.password_reset', 'user', u.id, null)
+    log(user, 'user.reset_password', 'user', u.id, null)
     return [204]
   }
   if (m === 'GET' && p === '/enterprises') {

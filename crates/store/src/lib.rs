@@ -19,6 +19,7 @@ pub mod enterprises;
 pub mod jobs;
 pub mod org;
 pub mod reference;
+pub mod testing;
 pub mod users;
 
 mod error;

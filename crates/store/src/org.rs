@@ -155,7 +155,7 @@ impl Tx {
     /// street of every unit below are rewritten in this transaction.
     pub async fn move_org_unit(&mut self, unit: &OrgUnitRow, new_parent: &OrgUnitRow) -> Result<()> {
         let new_path = format!("{}{}/", new_parent.path, unit.id);
-        let old_len = unit.path.chars().count() as i64;
+        let old_len = unit.path.len() as i32; // paths are ASCII (uuids and slashes)
         let prefix = format!("{}%", unit.path);
         let street = if unit.kind == "street" {
             Some(unit.id)

@@ -47,6 +47,9 @@ export interface OrgUnit {
   active: boolean
   sort_order: number
   created_at: string
+  /** extra fields the server may send */
+  kind_name?: string
+  street_id?: string | null
 }
 
 export interface UserItem {
@@ -83,9 +86,18 @@ export interface Enterprise {
   grid_id: string | null
   grid_name: string | null
   address: string
-  employees: number
+  /** the server sends null when unknown */
+  employees: number | null
   tags: string[]
-  founded_on: string
+  founded_on: string | null
+  // extra fields sent by the server beyond the brief's contract
+  former_names?: string[]
+  registered_capital_wan?: number | null
+  revenue_wan?: number | null
+  assets_wan?: number | null
+  contact_name?: string
+  /** masked unless the caller may see contact numbers */
+  contact_phone?: string
 }
 
 export interface AuditEvent {
@@ -98,6 +110,7 @@ export interface AuditEvent {
   target_id: string | null
   detail: unknown
   ip: string | null
+  request_id?: string | null
 }
 
 export interface ApiToken {
@@ -119,7 +132,8 @@ export interface Overview {
   communities: number
   grids: number
   users: number
-  by_street: { street_id: string; street_name: string; enterprises: number }[]
+  /** street_id is null for enterprises not assigned to a street */
+  by_street: { street_id: string | null; street_name: string; enterprises: number }[]
   by_size: { size_class: string; size_name: string; count: number }[]
 }
 
@@ -134,6 +148,7 @@ export interface Category {
   parent: string | null
   name: string
   scope: string
+  active?: boolean
 }
 
 export interface Page<T> {
