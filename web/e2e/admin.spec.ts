@@ -30,11 +30,12 @@ test('admin sees 系统管理, the org tree and the users list', async ({ page }
   await menu.locator('[data-test="menu-admin-users"]').click()
   await expect(page).toHaveURL(/\/admin\/users$/)
   await tableLoaded(page, 'user-table')
+  await expect(page.locator('[data-test="username-cell"]', { hasText: /^handler_xy$/ })).toBeVisible()
+  await shot(page, '04-admin-users')
   await page.locator('[data-test="user-search"]').fill('handler_xy')
   await page.locator('[data-test="user-search"]').press('Enter')
   await tableLoaded(page, 'user-table')
-  await expect(page.locator('[data-test="username-cell"]', { hasText: /^handler_xy$/ })).toBeVisible()
-  await shot(page, '04-admin-users')
+  await expect(page.locator('[data-test="username-cell"]')).toHaveText(['handler_xy'])
 
   // audit log
   await menu.locator('[data-test="menu-admin-audit"]').click()

@@ -18,11 +18,12 @@ export async function login(page: Page, username: string, password = DEMO_PASSWO
   await expect(page.locator('[data-test="side-menu"]')).toBeVisible()
 }
 
-export async function shot(page: Page, name: string): Promise<void> {
+/** Saves a screenshot; full page by default (use fullPage: false with drawers/dialogs, whose mask is fixed). */
+export async function shot(page: Page, name: string, opts: { fullPage?: boolean } = {}): Promise<void> {
   fs.mkdirSync(SCREENSHOT_DIR, { recursive: true })
   // let charts and transitions settle
   await page.waitForTimeout(600)
-  await page.screenshot({ path: path.join(SCREENSHOT_DIR, `${name}.png`), fullPage: true })
+  await page.screenshot({ path: path.join(SCREENSHOT_DIR, `${name}.png`), fullPage: opts.fullPage ?? true })
 }
 
 /** Waits until the table's loading mask is gone. */

@@ -28,7 +28,7 @@ test('a street handler sees only 向阳街道 enterprises and no 系统管理', 
   await page.locator('[data-test="enterprise-name"]').first().click()
   await expect(page.locator('.el-drawer')).toBeVisible()
   await expect(page.locator('.el-drawer')).toContainText('统一社会信用代码')
-  await shot(page, '07-handler-enterprise-drawer')
+  await shot(page, '07-handler-enterprise-drawer', { fullPage: false })
   await page.keyboard.press('Escape')
   await expect(page.locator('.el-drawer')).toBeHidden()
   await shot(page, '08-handler-enterprises')

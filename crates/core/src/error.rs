@@ -15,14 +15,16 @@
 //! |---|---|
 //! | `validation.required` | empty or blank |
 //! | `validation.too_long` / `validation.too_short` | length out of bounds (counted in characters) |
-//! | `validation.control_char` | a control character other than `\n` / `\t` |
-//! | `validation.format` | does not have the expected shape (phone, date, code …) |
-//! | `validation.unknown_value` | not one of an enumeration's values |
+//! | `validation.control_char` | a control or bidirectional-formatting character |
+//! | `validation.format` | not the expected shape (industry code, category code) |
+//! | `validation.unknown_value` | not one of an enumeration's codes (role, unit kind, size …) |
 //! | `validation.uscc.length` / `.charset` / `.check_digit` | 统一社会信用代码 |
 //! | `validation.username.charset` | user name characters |
-//! | `validation.password.weak` | password policy |
-//! | `validation.calendar.*` | holiday table |
-//! | `validation.category.*` | demand taxonomy |
+//! | `validation.password.weak` | new-password policy (length, letter + digit) |
+//! | `validation.phone.format` | phone number |
+//! | `validation.industry.unknown` / `.section_mismatch` | GB/T 4754 code |
+//! | `validation.category.parent` / `.duplicate` | demand taxonomy file |
+//! | `validation.calendar.format` / `.kind` / `.duplicate` / `.workday_not_weekend` | holiday table |
 //! | `validation.office_hours` | office hours configuration |
 
 use std::fmt;

@@ -7,11 +7,11 @@
 //! (a 统一社会信用代码, a user name, a phone number, a category code …) is turned into a newtype by a
 //! `parse` function (also reachable through [`TryFrom`] / [`FromStr`](std::str::FromStr) and serde),
 //! and a value of that type is valid by construction. Every parse failure is a
-//! [`DomainError`](error::DomainError) carrying a stable machine `code`, the `field` it concerns and a
+//! [`DomainError`] carrying a stable machine `code`, the `field` it concerns and a
 //! Chinese message that names the field in Chinese, ready to be shown to the user.
 //!
 //! Modules:
-//! - [`error`] — [`DomainError`](error::DomainError).
+//! - [`error`] — [`DomainError`].
 //! - [`uscc`] — 统一社会信用代码 (GB 32100-2015).
 //! - [`text`] — bounded free text, user names, password policy, phone numbers.
 //! - [`org`] — kinds of organisational units and how they nest.

@@ -114,7 +114,8 @@ fn person(rng: &mut ChaCha8Rng) -> String {
     let mut name = s[i.min(s.len() - 1)].to_string();
     let given_len = if unit(rng) < 0.7 { 2 } else { 1 };
     for _ in 0..given_len {
-        name.push_str(*pick(rng, words::GIVEN));
+        let given: &&str = pick(rng, words::GIVEN);
+        name.push_str(given);
     }
     name
 }
@@ -363,16 +364,25 @@ pub(crate) fn generate(rng: &mut ChaCha8Rng, grids: &[GridCell], n: usize) -> Ve
             Form::Cooperative => rng.random_range(3..=30),
             Form::Company if showcase => rng.random_range(260..=680),
             Form::Company => {
-                let (median, sigma) = ind.employees;
+                // Most firms are ordinary; a few are mid-sized, and a handful of anchor firms
+                // (in the sectors where they exist) employ thousands.
+                let anchor_sector =
+                    matches!(code.as_bytes()[0], b'C' | b'D' | b'E' | b'G' | b'I') || code == "F51";
+                let (median, sigma) = match unit(rng) {
+                    x if x < 0.007 && anchor_sector => (1500.0, 0.45),
+                    x if x < 0.05 => (ind.employees.0 * 12.0, 0.5),
+                    _ => ind.employees,
+                };
                 (log_normal(rng, median, sigma).round() as i64).clamp(1, 20_000)
             }
         };
-        let per_employee = match form {
-            Form::Company => ind.revenue_per_employee,
-            _ => 12.0,
+        let (per_employee, spread) = match form {
+            Form::Company if showcase => (ind.revenue_per_employee, 0.2),
+            Form::Company => (ind.revenue_per_employee, 0.6),
+            _ => (12.0, 0.6),
         };
         let revenue_wan =
-            round_to(employees as f64 * log_normal(rng, per_employee, 0.6), 2).max(1.0);
+            round_to(employees as f64 * log_normal(rng, per_employee, spread), 2).max(1.0);
         let assets_wan = round_to(revenue_wan * log_normal(rng, ind.asset_ratio, 0.5), 2).max(1.0);
         let size = classify(code, Some(employees), Some(revenue_wan), Some(assets_wan)).class;
 
@@ -391,7 +401,7 @@ pub(crate) fn generate(rng: &mut ChaCha8Rng, grids: &[GridCell], n: usize) -> Ve
             tags.push("高新技术企业".to_string());
         }
         let srdi_p = match size {
-            SizeClass::Small | SizeClass::Medium if industrial || code.starts_with('I') => 0.08,
+            SizeClass::Small | SizeClass::Medium if industrial || code.starts_with('I') => 0.11,
             _ => 0.0,
         };
         if company && (showcase || unit(rng) < srdi_p) {
@@ -405,8 +415,8 @@ pub(crate) fn generate(rng: &mut ChaCha8Rng, grids: &[GridCell], n: usize) -> Ve
             tags.push("外资".to_string());
         }
         let listed_p = match size {
-            SizeClass::Large => 0.3,
-            SizeClass::Medium => 0.04,
+            SizeClass::Large => 0.4,
+            SizeClass::Medium => 0.1,
             _ => 0.0,
         };
         let listed = company && !showcase && unit(rng) < listed_p;

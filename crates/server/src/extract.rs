@@ -163,3 +163,20 @@ mod tests {
         assert_eq!(e.body().field.as_deref(), Some("sort_order"));
     }
 }
+
+/// Path parameters, with a malformed id → 400 `request.invalid_path` instead of axum's plain text.
+pub struct ApiPath<T>(pub T);
+
+impl<S: Send + Sync, T: DeserializeOwned + Send> FromRequestParts<S> for ApiPath<T> {
+    type Rejection = AppError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        match axum::extract::Path::<T>::from_request_parts(parts, state).await {
+            Ok(p) => Ok(ApiPath(p.0)),
+            Err(e) => Err(AppError::Malformed {
+                code: "request.invalid_path",
+                message: format!("路径参数不正确（应为有效的 id）：{}", e.body_text()),
+            }),
+        }
+    }
+}

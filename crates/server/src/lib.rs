@@ -117,7 +117,10 @@ pub async fn serve(
 /// lease makes one do the work.
 async fn housekeeping(store: Store) {
     let holder = jiban_store::new_id().to_string();
-    let mut tick = tokio::time::interval(Duration::from_secs(3600));
+    let mut tick = tokio::time::interval_at(
+        tokio::time::Instant::now() + Duration::from_secs(60),
+        Duration::from_secs(3600),
+    );
     loop {
         tick.tick().await;
         match store
@@ -126,7 +129,9 @@ async fn housekeeping(store: Store) {
         {
             Ok(true) => {
                 let now = jiban_store::now();
-                match store.purge_expired(now, now - time::Duration::days(1)).await {
+                // expired sessions are kept a day, so a returning user is told "expired"
+                let day_ago = now - time::Duration::days(1);
+                match store.purge_expired(day_ago, day_ago).await {
                     Ok(n) => tracing::info!(rows = n, "housekeeping: purged expired sessions and login failures"),
                     Err(e) => tracing::warn!(error = %e, "housekeeping failed"),
                 }

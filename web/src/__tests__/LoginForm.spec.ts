@@ -48,13 +48,23 @@ describe('LoginForm', () => {
     expect(w.find('[data-test="login-error"]').exists()).toBe(false)
   })
 
-  it('submits on Enter in the password field', async () => {
-    const submit = vi.fn().mockResolvedValue(ME)
+  it('has a real submit button, so that Enter in a field submits the form', () => {
+    const w = mount(LoginForm, { props: { submit: vi.fn() } })
+    expect(w.get('[data-test="login-submit"]').attributes('type')).toBe('submit')
+    expect(w.get('form').element.contains(w.get('input[data-test="password"]').element)).toBe(true)
+  })
+
+  it('ignores a second submission while the first is pending', async () => {
+    let resolve!: (m: Me) => void
+    const submit = vi.fn(() => new Promise<Me>((r) => (resolve = r)))
     const w = mount(LoginForm, { props: { submit } })
     await fill(w, 'admin', 'secret123')
-    await w.get('input[data-test="password"]').trigger('keyup', { key: 'Enter' })
-    await flushPromises()
+    await w.get('form').trigger('submit')
+    await w.get('form').trigger('submit')
     expect(submit).toHaveBeenCalledTimes(1)
+    resolve(ME)
+    await flushPromises()
+    expect(w.emitted('success')).toHaveLength(1)
   })
 
   it('does not call the server with an empty username and says why', async () => {

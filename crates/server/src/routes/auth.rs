@@ -2,9 +2,9 @@
 
 use crate::auth::{Principal, SESSION_COOKIE, password, secret};
 use crate::error::{ApiResult, AppError, ErrorBody};
-use crate::extract::{ApiJson, RequestMeta};
+use crate::extract::{ApiJson, ApiPath, RequestMeta};
 use crate::state::AppState;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::header::SET_COOKIE;
 use axum::http::{HeaderMap, HeaderValue, StatusCode};
 use axum::response::IntoResponse;
@@ -403,7 +403,7 @@ pub async fn create_token(
 pub async fn revoke_token(
     State(state): State<AppState>,
     p: Principal,
-    Path(id): Path<Uuid>,
+    ApiPath(id): ApiPath<Uuid>,
 ) -> ApiResult<StatusCode> {
     p.require(Permission::TokenSelf)?;
     let mut tx = state.store.begin().await?;

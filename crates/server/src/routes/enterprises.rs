@@ -3,10 +3,10 @@
 use super::Paged;
 use crate::auth::Principal;
 use crate::error::{ApiResult, AppError, ErrorBody};
-use crate::extract::ApiQuery;
+use crate::extract::{ApiPath, ApiQuery};
 use crate::state::AppState;
 use axum::Json;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use jiban_core::roles::{Permission, Role};
 use jiban_core::text::Phone;
 use jiban_store::Page;
@@ -140,7 +140,7 @@ pub async fn list_enterprises(
 pub async fn get_enterprise(
     State(state): State<AppState>,
     p: Principal,
-    Path(id): Path<Uuid>,
+    ApiPath(id): ApiPath<Uuid>,
 ) -> ApiResult<Json<EnterpriseOut>> {
     p.require(Permission::EnterpriseRead)?;
     let e = state

@@ -3,11 +3,11 @@
 use super::bj;
 use crate::auth::Principal;
 use crate::error::{ApiResult, AppError, ErrorBody};
-use crate::extract::ApiJson;
+use crate::extract::{ApiJson, ApiPath};
 use crate::routes::audit::AuditEventOut;
 use crate::state::AppState;
 use axum::Json;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use jiban_core::org::UnitKind;
 use jiban_core::roles::Permission;
@@ -173,7 +173,7 @@ pub struct UpdateUnitRequest {
 pub async fn update_unit(
     State(state): State<AppState>,
     p: Principal,
-    Path(id): Path<Uuid>,
+    ApiPath(id): ApiPath<Uuid>,
     ApiJson(req): ApiJson<UpdateUnitRequest>,
 ) -> ApiResult<Json<OrgUnitOut>> {
     p.require(Permission::OrgWrite)?;
@@ -286,7 +286,7 @@ pub async fn update_unit(
 pub async fn unit_history(
     State(state): State<AppState>,
     p: Principal,
-    Path(id): Path<Uuid>,
+    ApiPath(id): ApiPath<Uuid>,
 ) -> ApiResult<Json<Vec<AuditEventOut>>> {
     p.require(Permission::OrgRead)?;
     let unit = visible_unit(&state, &p, id).await?;

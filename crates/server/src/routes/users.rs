@@ -4,10 +4,10 @@
 use super::{Paged, bj};
 use crate::auth::{Principal, password};
 use crate::error::{ApiResult, AppError, ErrorBody};
-use crate::extract::{ApiJson, ApiQuery};
+use crate::extract::{ApiJson, ApiPath, ApiQuery};
 use crate::state::AppState;
 use axum::Json;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use jiban_core::roles::{Permission, Role};
 use jiban_core::text::{NewPassword, Phone, Username, required_line};
@@ -246,7 +246,7 @@ pub struct UpdateUserRequest {
 pub async fn update_user(
     State(state): State<AppState>,
     p: Principal,
-    Path(id): Path<Uuid>,
+    ApiPath(id): ApiPath<Uuid>,
     ApiJson(req): ApiJson<UpdateUserRequest>,
 ) -> ApiResult<Json<UserOut>> {
     p.require(Permission::UserWrite)?;
@@ -329,7 +329,7 @@ pub struct ResetPasswordRequest {
 pub async fn reset_password(
     State(state): State<AppState>,
     p: Principal,
-    Path(id): Path<Uuid>,
+    ApiPath(id): ApiPath<Uuid>,
     ApiJson(req): ApiJson<ResetPasswordRequest>,
 ) -> ApiResult<StatusCode> {
     p.require(Permission::UserWrite)?;
