@@ -277,7 +277,7 @@ async function api(req, res, url, body) {
     if (users.some((u) => u.username === body.username)) throw new HttpError(409, 'conflict.duplicate', '用户名已被使用', 'username')
     const pr = pwProblem(body.password)
     if (pr) throw new HttpError(422, 'validation.weak_password', pr, 'password')
-    const u = addUser(body.username, body.display_name, body.role, units.find((x) => x.id === body.org_unit_id) ?? zone, { phone: body.phone ?? null, enterprise_id: body.enterprise_id ?? null, must_change_password: true })
+    const u = addUser(body.username, body.display_name, body.role, units.find((x) => x.id === body.org_unit_id) ?? zone, { password: body.password, phone: body.phone ?? null, enterprise_id: body.enterprise_id ?? null, must_change_password: true })
     log(user, 'user.create', 'user', u.id, { username: u.username })
     return [201, userItem(u)]
   }

@@ -100,10 +100,19 @@ fn init_tracing(cfg: &Config) {
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
     let cli = Cli::parse();
-    if let Cmd::Calendar { cmd: CalendarCmd::AddWorkdays { date, n } } = &cli.cmd {
+    if let Cmd::Calendar {
+        cmd: CalendarCmd::AddWorkdays { date, n },
+    } = &cli.cmd
+    {
         let fmt = time::macros::format_description!("[year]-[month]-[day]");
-        let d = time::Date::parse(date, &fmt).with_context(|| format!("日期“{date}”格式应为 YYYY-MM-DD"))?;
-        println!("{}", WorkCalendar::china_default().add_workdays(d, *n).format(&fmt)?);
+        let d = time::Date::parse(date, &fmt)
+            .with_context(|| format!("日期“{date}”格式应为 YYYY-MM-DD"))?;
+        println!(
+            "{}",
+            WorkCalendar::china_default()
+                .add_workdays(d, *n)
+                .format(&fmt)?
+        );
         return Ok(());
     }
     let cfg = Config::load(cli.config.as_deref())?;
@@ -113,7 +122,10 @@ async fn main() -> anyhow::Result<()> {
         Cmd::Serve { demo } => serve(cfg, demo).await,
         Cmd::Migrate => {
             jiban_server::open_store(&cfg).await?;
-            println!("数据库已迁移到最新版本：{}", jiban_store::redact_url(&cfg.database_url));
+            println!(
+                "数据库已迁移到最新版本：{}",
+                jiban_store::redact_url(&cfg.database_url)
+            );
             Ok(())
         }
         Cmd::Demo { reset } => {
@@ -121,7 +133,9 @@ async fn main() -> anyhow::Result<()> {
             if reset {
                 store.wipe_all().await?;
             } else if !jiban_server::demo::is_empty(&store).await? {
-                bail!("数据库中已有园区数据；如需清空并重新加载演示数据，请使用 jiban demo --reset");
+                bail!(
+                    "数据库中已有园区数据；如需清空并重新加载演示数据，请使用 jiban demo --reset"
+                );
             }
             let s = jiban_server::demo::load(&store).await?;
             print_demo(&s);
@@ -131,7 +145,9 @@ async fn main() -> anyhow::Result<()> {
             let store = jiban_server::open_store(&cfg).await?;
             let out = out.unwrap_or_else(|| {
                 let t = time::OffsetDateTime::now_utc();
-                cfg.data_dir.join("backups").join(format!("jiban-{}.db", t.unix_timestamp()))
+                cfg.data_dir
+                    .join("backups")
+                    .join(format!("jiban-{}.db", t.unix_timestamp()))
             });
             if let Some(dir) = out.parent() {
                 std::fs::create_dir_all(dir)?;
@@ -158,7 +174,10 @@ async fn serve(cfg: Config, demo: bool) -> anyhow::Result<()> {
     let addr = listener.local_addr()?;
     println!("即办已启动：http://{addr}/  （API 文档：http://{addr}/api/docs/）");
     if demo {
-        println!("演示账号（密码均为 {}）：admin 系统管理员 · leader 领导 · supervisor 督查员 · dispatcher 派单员 · intake 受理员 · head_jjfz 部门负责人 · handler_jjfz 承办人（经济发展部） · handler_xy 承办人（向阳街道） · grid_xy01 网格员 · qiye 企业用户", jiban_demo::DEMO_PASSWORD);
+        println!(
+            "演示账号（密码均为 {}）：admin 系统管理员 · leader 领导 · supervisor 督查员 · dispatcher 派单员 · intake 受理员 · head_jjfz 部门负责人 · handler_jjfz 承办人（经济发展部） · handler_xy 承办人（向阳街道） · grid_xy01 网格员 · qiye 企业用户",
+            jiban_demo::DEMO_PASSWORD
+        );
     }
     tracing::info!(%addr, database = %jiban_store::redact_url(&cfg.database_url), "listening");
     jiban_server::serve(cfg, store, listener, jiban_server::shutdown_signal()).await
@@ -191,7 +210,13 @@ async fn user(cfg: Config, cmd: UserCmd) -> anyhow::Result<()> {
         ..Default::default()
     };
     match cmd {
-        UserCmd::Create { username, display_name, role, unit_code, password } => {
+        UserCmd::Create {
+            username,
+            display_name,
+            role,
+            unit_code,
+            password,
+        } => {
             let username = Username::parse(&username).map_err(|e| anyhow::anyhow!(e.message))?;
             let role = Role::parse(&role).map_err(|e| anyhow::anyhow!(e.message))?;
             let pw = NewPassword::parse(&password).map_err(|e| anyhow::anyhow!(e.message))?;
@@ -229,7 +254,12 @@ async fn user(cfg: Config, cmd: UserCmd) -> anyhow::Result<()> {
             })
             .await?;
             tx.commit().await?;
-            println!("已创建账号 {}（{}，{}）", username.as_str(), role.label(), unit.name);
+            println!(
+                "已创建账号 {}（{}，{}）",
+                username.as_str(),
+                role.label(),
+                unit.name
+            );
         }
         UserCmd::ResetPassword { username, password } => {
             let pw = NewPassword::parse(&password).map_err(|e| anyhow::anyhow!(e.message))?;
@@ -241,13 +271,16 @@ async fn user(cfg: Config, cmd: UserCmd) -> anyhow::Result<()> {
             let mut tx = store.begin().await?;
             tx.set_password(u.id, &hash, false).await?;
             tx.delete_sessions_of(u.id, None).await?;
-            tx.audit(&actor, NewAudit {
-                zone_id: u.zone_id,
-                action: "user.reset_password",
-                target_type: "user",
-                target_id: Some(u.id),
-                detail: serde_json::json!({ "username": u.username, "via": "cli" }),
-            })
+            tx.audit(
+                &actor,
+                NewAudit {
+                    zone_id: u.zone_id,
+                    action: "user.reset_password",
+                    target_type: "user",
+                    target_id: Some(u.id),
+                    detail: serde_json::json!({ "username": u.username, "via": "cli" }),
+                },
+            )
             .await?;
             tx.commit().await?;
             println!("已重置 {} 的密码并解除锁定", u.username);

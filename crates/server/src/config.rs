@@ -187,7 +187,8 @@ mod tests {
     #[test]
     fn toml_rejects_unknown_keys() {
         assert!(toml::from_str::<Config>("listne = \"x\"").is_err());
-        let c: Config = toml::from_str("listen = \"0.0.0.0:9000\"\n[auth]\nlock_minutes = 1").unwrap();
+        let c: Config =
+            toml::from_str("listen = \"0.0.0.0:9000\"\n[auth]\nlock_minutes = 1").unwrap();
         assert_eq!(c.listen, "0.0.0.0:9000");
         assert_eq!(c.auth.lock_minutes, 1);
     }

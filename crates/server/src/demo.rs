@@ -151,7 +151,11 @@ pub async fn load_zone(store: &Store, demo: &DemoZone) -> anyhow::Result<DemoSum
             must_change_password: false,
         })
         .await?;
-        accounts.push((a.username.clone(), a.role.label().to_string(), unit.name.clone()));
+        accounts.push((
+            a.username.clone(),
+            a.role.label().to_string(),
+            unit.name.clone(),
+        ));
     }
     tx.audit(
         &Actor {

@@ -105,7 +105,9 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequestParts<S> for ApiQuery<T> {
                     code: "request.invalid_query".into(),
                     message: match &field {
                         Some(f) => format!("查询参数“{f}”不正确"),
-                        None => format!("查询参数不正确：{}", text.rsplit(": ").next().unwrap_or("")),
+                        None => {
+                            format!("查询参数不正确：{}", text.rsplit(": ").next().unwrap_or(""))
+                        }
                     },
                     field,
                 })
@@ -148,22 +150,6 @@ impl<S: Send + Sync> FromRequestParts<S> for RequestMeta {
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn serde_messages_name_the_field() {
-        let e = data_error("Failed to deserialize the JSON body into the target type: unknown field `nmae`, expected one of `name`, `kind` at line 1 column 8");
-        assert_eq!(e.body().code, "request.unknown_field");
-        assert_eq!(e.body().field.as_deref(), Some("nmae"));
-        let e = data_error("Failed to deserialize the JSON body into the target type: missing field `password` at line 1 column 20");
-        assert_eq!(e.body().field.as_deref(), Some("password"));
-        let e = data_error("Failed to deserialize the JSON body into the target type: sort_order: invalid type: string \"a\", expected i32 at line 1 column 17");
-        assert_eq!(e.body().field.as_deref(), Some("sort_order"));
-    }
-}
-
 /// Path parameters, with a malformed id → 400 `request.invalid_path` instead of axum's plain text.
 pub struct ApiPath<T>(pub T);
 
@@ -178,5 +164,27 @@ impl<S: Send + Sync, T: DeserializeOwned + Send> FromRequestParts<S> for ApiPath
                 message: format!("路径参数不正确（应为有效的 id）：{}", e.body_text()),
             }),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn serde_messages_name_the_field() {
+        let e = data_error(
+            "Failed to deserialize the JSON body into the target type: unknown field `nmae`, expected one of `name`, `kind` at line 1 column 8",
+        );
+        assert_eq!(e.body().code, "request.unknown_field");
+        assert_eq!(e.body().field.as_deref(), Some("nmae"));
+        let e = data_error(
+            "Failed to deserialize the JSON body into the target type: missing field `password` at line 1 column 20",
+        );
+        assert_eq!(e.body().field.as_deref(), Some("password"));
+        let e = data_error(
+            "Failed to deserialize the JSON body into the target type: sort_order: invalid type: string \"a\", expected i32 at line 1 column 17",
+        );
+        assert_eq!(e.body().field.as_deref(), Some("sort_order"));
     }
 }

@@ -85,9 +85,12 @@ pub async fn open_store(cfg: &Config) -> anyhow::Result<Store> {
         max_connections: cfg.max_connections,
         ..Default::default()
     };
-    Store::connect(&cfg.database_url, &opts)
-        .await
-        .map_err(|e| anyhow::anyhow!("无法打开数据库 {}：{e}", jiban_store::redact_url(&cfg.database_url)))
+    Store::connect(&cfg.database_url, &opts).await.map_err(|e| {
+        anyhow::anyhow!(
+            "无法打开数据库 {}：{e}",
+            jiban_store::redact_url(&cfg.database_url)
+        )
+    })
 }
 
 /// Serves until `shutdown` resolves, then finishes the requests in flight.
@@ -132,7 +135,10 @@ async fn housekeeping(store: Store) {
                 // expired sessions are kept a day, so a returning user is told "expired"
                 let day_ago = now - time::Duration::days(1);
                 match store.purge_expired(day_ago, day_ago).await {
-                    Ok(n) => tracing::info!(rows = n, "housekeeping: purged expired sessions and login failures"),
+                    Ok(n) => tracing::info!(
+                        rows = n,
+                        "housekeeping: purged expired sessions and login failures"
+                    ),
                     Err(e) => tracing::warn!(error = %e, "housekeeping failed"),
                 }
             }
@@ -149,7 +155,8 @@ pub async fn shutdown_signal() {
     };
     #[cfg(unix)]
     let term = async {
-        if let Ok(mut s) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+        if let Ok(mut s) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+        {
             s.recv().await;
         }
     };

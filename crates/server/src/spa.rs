@@ -24,7 +24,10 @@ pub async fn serve(uri: Uri) -> Response {
             "no-cache"
         };
         return (
-            [(header::CONTENT_TYPE, mime.as_ref().to_string()), (header::CACHE_CONTROL, cache.to_string())],
+            [
+                (header::CONTENT_TYPE, mime.as_ref().to_string()),
+                (header::CACHE_CONTROL, cache.to_string()),
+            ],
             file.data,
         )
             .into_response();

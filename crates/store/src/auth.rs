@@ -32,7 +32,11 @@ pub struct ApiTokenRow {
 
 impl Store {
     /// The session with this hash, if it has not expired at `at`.
-    pub async fn live_session(&self, id_hash: &str, at: OffsetDateTime) -> Result<Option<SessionRow>> {
+    pub async fn live_session(
+        &self,
+        id_hash: &str,
+        at: OffsetDateTime,
+    ) -> Result<Option<SessionRow>> {
         Ok(with_pool!(self, |p| {
             sqlx::query_as::<_, SessionRow>(
                 "SELECT id, user_id, zone_id, created_at, last_seen_at, expires_at FROM sessions \
@@ -64,13 +68,18 @@ impl Store {
                 .bind(ts(expires_at))
                 .bind(id_hash)
                 .execute(p)
-                .await.map(|r| r.rows_affected())
+                .await
+                .map(|r| r.rows_affected())
         })?;
         Ok(())
     }
 
     /// The live token with this hash and its owner id.
-    pub async fn token_by_hash(&self, hash: &str, at: OffsetDateTime) -> Result<Option<ApiTokenRow>> {
+    pub async fn token_by_hash(
+        &self,
+        hash: &str,
+        at: OffsetDateTime,
+    ) -> Result<Option<ApiTokenRow>> {
         Ok(with_pool!(self, |p| {
             sqlx::query_as::<_, ApiTokenRow>(
                 "SELECT id, zone_id, user_id, name, prefix, created_at, last_used_at, expires_at, revoked_at \
@@ -90,7 +99,8 @@ impl Store {
                 .bind(now())
                 .bind(id)
                 .execute(p)
-                .await.map(|r| r.rows_affected())
+                .await
+                .map(|r| r.rows_affected())
         })?;
         Ok(())
     }
@@ -120,18 +130,24 @@ impl Store {
     }
 
     /// Removes expired sessions and old login failures; returns how many rows went.
-    pub async fn purge_expired(&self, at: OffsetDateTime, failures_before: OffsetDateTime) -> Result<u64> {
+    pub async fn purge_expired(
+        &self,
+        at: OffsetDateTime,
+        failures_before: OffsetDateTime,
+    ) -> Result<u64> {
         let a = with_pool!(self, |p| {
             sqlx::query("DELETE FROM sessions WHERE expires_at <= $1")
                 .bind(ts(at))
                 .execute(p)
-                .await.map(|r| r.rows_affected())
+                .await
+                .map(|r| r.rows_affected())
         })?;
         let b = with_pool!(self, |p| {
             sqlx::query("DELETE FROM login_failures WHERE at <= $1")
                 .bind(ts(failures_before))
                 .execute(p)
-                .await.map(|r| r.rows_affected())
+                .await
+                .map(|r| r.rows_affected())
         })?;
         Ok(a + b)
     }
@@ -171,7 +187,8 @@ impl Tx {
             sqlx::query("DELETE FROM sessions WHERE id = $1")
                 .bind(id_hash)
                 .execute(&mut *c)
-                .await.map(|r| r.rows_affected())
+                .await
+                .map(|r| r.rows_affected())
         })?;
         Ok(())
     }
@@ -183,7 +200,8 @@ impl Tx {
                 .bind(user_id)
                 .bind(keep)
                 .execute(&mut *c)
-                .await.map(|r| r.rows_affected())
+                .await
+                .map(|r| r.rows_affected())
         })?;
         Ok(done)
     }
@@ -251,7 +269,8 @@ impl Tx {
                 .bind(username)
                 .bind(now())
                 .execute(&mut *c)
-                .await.map(|r| r.rows_affected())
+                .await
+                .map(|r| r.rows_affected())
         })?;
         Ok(())
     }

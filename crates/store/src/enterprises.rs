@@ -171,18 +171,28 @@ impl Store {
         })?)
     }
 
-    pub async fn enterprise_by_uscc(&self, zone_id: Uuid, uscc: &str) -> Result<Option<EnterpriseRow>> {
+    pub async fn enterprise_by_uscc(
+        &self,
+        zone_id: Uuid,
+        uscc: &str,
+    ) -> Result<Option<EnterpriseRow>> {
         Ok(with_pool!(self, |p| {
-            sqlx::query_as::<_, EnterpriseRow>(enterprise_select!("WHERE e.zone_id = $1 AND e.uscc = $2"))
-                .bind(zone_id)
-                .bind(uscc)
-                .fetch_optional(p)
-                .await
+            sqlx::query_as::<_, EnterpriseRow>(enterprise_select!(
+                "WHERE e.zone_id = $1 AND e.uscc = $2"
+            ))
+            .bind(zone_id)
+            .bind(uscc)
+            .fetch_optional(p)
+            .await
         })?)
     }
 
     /// Enterprises per street within the visibility (`key` = street id as text, `label` = name).
-    pub async fn enterprises_by_street(&self, zone_id: Uuid, vis: &Visibility) -> Result<Vec<CountBy>> {
+    pub async fn enterprises_by_street(
+        &self,
+        zone_id: Uuid,
+        vis: &Visibility,
+    ) -> Result<Vec<CountBy>> {
         Ok(with_pool!(self, |p| {
             sqlx::query_as::<_, CountBy>(
                 "SELECT s.code AS key, s.name AS label, COUNT(*) AS count FROM enterprises e \
@@ -199,7 +209,11 @@ impl Store {
     }
 
     /// Enterprises per size class within the visibility (`key` = size class).
-    pub async fn enterprises_by_size(&self, zone_id: Uuid, vis: &Visibility) -> Result<Vec<CountBy>> {
+    pub async fn enterprises_by_size(
+        &self,
+        zone_id: Uuid,
+        vis: &Visibility,
+    ) -> Result<Vec<CountBy>> {
         Ok(with_pool!(self, |p| {
             sqlx::query_as::<_, CountBy>(
                 "SELECT e.size_class AS key, e.size_class AS label, COUNT(*) AS count FROM enterprises e \

@@ -64,7 +64,10 @@ mod tests {
     fn names_the_field() {
         assert_eq!(unique_field(Some("uq_users__username"), ""), "username");
         assert_eq!(
-            unique_field(None, "UNIQUE constraint failed: enterprises.zone_id, enterprises.uscc"),
+            unique_field(
+                None,
+                "UNIQUE constraint failed: enterprises.zone_id, enterprises.uscc"
+            ),
             "uscc"
         );
     }

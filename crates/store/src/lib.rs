@@ -201,7 +201,10 @@ impl Store {
 
     /// `SELECT 1` — used by `/readyz`.
     pub async fn ping(&self) -> Result<()> {
-        with_pool!(self, |p| sqlx::query("SELECT 1").execute(p).await.map(|r| r.rows_affected()))?;
+        with_pool!(self, |p| sqlx::query("SELECT 1")
+            .execute(p)
+            .await
+            .map(|r| r.rows_affected()))?;
         Ok(())
     }
 
@@ -222,7 +225,11 @@ impl Store {
         let dest = dest
             .to_str()
             .ok_or_else(|| StoreError::Config("备份路径必须是 UTF-8".into()))?;
-        sqlx::query("VACUUM INTO $1").bind(dest).execute(p).await.map(|r| r.rows_affected())?;
+        sqlx::query("VACUUM INTO $1")
+            .bind(dest)
+            .execute(p)
+            .await
+            .map(|r| r.rows_affected())?;
         Ok(())
     }
 
@@ -326,48 +333,6 @@ impl Page {
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn redacts_passwords() {
-        assert_eq!(
-            redact_url("postgres://jiban:secret@127.0.0.1:5432/jiban"),
-            "postgres://jiban:***@127.0.0.1:5432/jiban"
-        );
-        assert_eq!(redact_url("sqlite://data/jiban.db"), "sqlite://data/jiban.db");
-    }
-
-    #[test]
-    fn picks_backend_from_url() {
-        assert_eq!(Backend::from_url("sqlite:x.db").unwrap(), Backend::Sqlite);
-        assert_eq!(Backend::from_url("postgresql://h/db").unwrap(), Backend::Postgres);
-        assert!(Backend::from_url("mysql://h/db").is_err());
-    }
-
-    #[test]
-    fn like_escapes_wildcards() {
-        assert_eq!(like_contains("50%_a\\"), "%50\\%\\_a\\\\%");
-    }
-
-    #[test]
-    fn sqlite_dir_from_url() {
-        assert_eq!(
-            sqlite_parent_dir("sqlite://data/jiban.db?mode=rwc"),
-            Some(std::path::PathBuf::from("data"))
-        );
-        assert_eq!(sqlite_parent_dir("sqlite::memory:"), None);
-    }
-
-    #[test]
-    fn timestamps_are_whole_utc_seconds() {
-        let t = ts(OffsetDateTime::now_utc().to_offset(time::UtcOffset::from_hms(8, 0, 0).unwrap()));
-        assert_eq!(t.nanosecond(), 0);
-        assert_eq!(t.offset(), time::UtcOffset::UTC);
-    }
-}
-
 impl Store {
     /// Deletes every row of every table (for `jiban demo --reset`), children before parents.
     pub async fn wipe_all(&self) -> Result<()> {
@@ -397,17 +362,23 @@ impl Store {
         .await
         .map(|r| r.rows_affected()))?;
         for kind in ["community", "village", "street", "department", "zone"] {
-            with_tx!(&mut tx, |c| sqlx::query("DELETE FROM org_units WHERE kind = $1")
-                .bind(kind)
-                .execute(&mut *c)
-                .await
-                .map(|r| r.rows_affected()))?;
+            with_tx!(&mut tx, |c| sqlx::query(
+                "DELETE FROM org_units WHERE kind = $1"
+            )
+            .bind(kind)
+            .execute(&mut *c)
+            .await
+            .map(|r| r.rows_affected()))?;
         }
         tx.commit().await
     }
 
     /// Looks up a unit by its code within a zone.
-    pub async fn org_unit_by_code(&self, zone_id: Uuid, code: &str) -> Result<Option<org::OrgUnitRow>> {
+    pub async fn org_unit_by_code(
+        &self,
+        zone_id: Uuid,
+        code: &str,
+    ) -> Result<Option<org::OrgUnitRow>> {
         Ok(with_pool!(self, |p| {
             sqlx::query_as::<_, org::OrgUnitRow>(
                 "SELECT id, zone_id, parent_id, kind, name, code, active, sort_order, path, street_id, created_at, updated_at \
@@ -418,5 +389,54 @@ impl Store {
             .fetch_optional(p)
             .await
         })?)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn redacts_passwords() {
+        assert_eq!(
+            redact_url("postgres://jiban:secret@127.0.0.1:5432/jiban"),
+            "postgres://jiban:***@127.0.0.1:5432/jiban"
+        );
+        assert_eq!(
+            redact_url("sqlite://data/jiban.db"),
+            "sqlite://data/jiban.db"
+        );
+    }
+
+    #[test]
+    fn picks_backend_from_url() {
+        assert_eq!(Backend::from_url("sqlite:x.db").unwrap(), Backend::Sqlite);
+        assert_eq!(
+            Backend::from_url("postgresql://h/db").unwrap(),
+            Backend::Postgres
+        );
+        assert!(Backend::from_url("mysql://h/db").is_err());
+    }
+
+    #[test]
+    fn like_escapes_wildcards() {
+        assert_eq!(like_contains("50%_a\\"), "%50\\%\\_a\\\\%");
+    }
+
+    #[test]
+    fn sqlite_dir_from_url() {
+        assert_eq!(
+            sqlite_parent_dir("sqlite://data/jiban.db?mode=rwc"),
+            Some(std::path::PathBuf::from("data"))
+        );
+        assert_eq!(sqlite_parent_dir("sqlite::memory:"), None);
+    }
+
+    #[test]
+    fn timestamps_are_whole_utc_seconds() {
+        let t =
+            ts(OffsetDateTime::now_utc().to_offset(time::UtcOffset::from_hms(8, 0, 0).unwrap()));
+        assert_eq!(t.nanosecond(), 0);
+        assert_eq!(t.offset(), time::UtcOffset::UTC);
     }
 }

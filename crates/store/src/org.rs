@@ -153,7 +153,11 @@ impl Tx {
 
     /// Moves `unit` (and its whole subtree) under `new_parent`: the materialised paths and the
     /// street of every unit below are rewritten in this transaction.
-    pub async fn move_org_unit(&mut self, unit: &OrgUnitRow, new_parent: &OrgUnitRow) -> Result<()> {
+    pub async fn move_org_unit(
+        &mut self,
+        unit: &OrgUnitRow,
+        new_parent: &OrgUnitRow,
+    ) -> Result<()> {
         let new_path = format!("{}{}/", new_parent.path, unit.id);
         let old_len = unit.path.len() as i32; // paths are ASCII (uuids and slashes)
         let prefix = format!("{}%", unit.path);
@@ -168,7 +172,8 @@ impl Tx {
                 .bind(now())
                 .bind(unit.id)
                 .execute(&mut *c)
-                .await.map(|r| r.rows_affected())?;
+                .await
+                .map(|r| r.rows_affected())?;
             sqlx::query(
                 "UPDATE org_units SET path = $1 || substr(path, $2), street_id = $3 WHERE path LIKE $4",
             )

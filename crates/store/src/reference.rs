@@ -37,7 +37,12 @@ impl Store {
     }
 
     /// Holidays and make-up working days between two dates, inclusive.
-    pub async fn calendar_days(&self, zone_id: Uuid, from: Date, to: Date) -> Result<Vec<CalendarDayRow>> {
+    pub async fn calendar_days(
+        &self,
+        zone_id: Uuid,
+        from: Date,
+        to: Date,
+    ) -> Result<Vec<CalendarDayRow>> {
         Ok(with_pool!(self, |p| {
             sqlx::query_as::<_, CalendarDayRow>(
                 "SELECT day, kind, name FROM calendar_days WHERE zone_id = $1 AND day >= $2 AND day <= $3 ORDER BY day",

@@ -46,5 +46,9 @@ pub async fn fresh_store(backend: Backend) -> Option<Store> {
         max_connections: 4,
         ..Default::default()
     };
-    Some(Store::connect(&url, &opts).await.expect("connect and migrate"))
+    Some(
+        Store::connect(&url, &opts)
+            .await
+            .expect("connect and migrate"),
+    )
 }

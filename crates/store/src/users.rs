@@ -241,7 +241,8 @@ impl Tx {
                     .bind(crate::ts(lock_until))
                     .bind(id)
                     .execute(&mut *c)
-                    .await.map(|r| r.rows_affected())
+                    .await
+                    .map(|r| r.rows_affected())
             })?;
         }
         Ok(count)

@@ -48,10 +48,22 @@ struct Tree {
     dept: OrgUnitRow,
 }
 
-async fn unit(tx: &mut jiban_store::Tx, parent: Option<&OrgUnitRow>, kind: &str, name: &str, code: &str) -> OrgUnitRow {
-    tx.insert_org_unit(NewOrgUnit { parent, kind, name, code, sort_order: 0 })
-        .await
-        .unwrap()
+async fn unit(
+    tx: &mut jiban_store::Tx,
+    parent: Option<&OrgUnitRow>,
+    kind: &str,
+    name: &str,
+    code: &str,
+) -> OrgUnitRow {
+    tx.insert_org_unit(NewOrgUnit {
+        parent,
+        kind,
+        name,
+        code,
+        sort_order: 0,
+    })
+    .await
+    .unwrap()
 }
 
 async fn tree(store: &Store) -> Tree {
@@ -65,7 +77,15 @@ async fn tree(store: &Store) -> Tree {
     let grid_a = unit(&mut tx, Some(&comm_a), "grid", "向阳第一网格", "Z-S1-C1-G1").await;
     let grid_b = unit(&mut tx, Some(&comm_b), "grid", "金山第一网格", "Z-S2-C1-G1").await;
     tx.commit().await.unwrap();
-    Tree { zone, street_a, street_b, comm_a, grid_a, grid_b, dept }
+    Tree {
+        zone,
+        street_a,
+        street_b,
+        comm_a,
+        grid_a,
+        grid_b,
+        dept,
+    }
 }
 
 fn enterprise(zone: &OrgUnitRow, grid: &OrgUnitRow, uscc: &str, name: &str) -> NewEnterprise {
@@ -114,7 +134,9 @@ async fn org_tree_paths_and_moves(store: Store) {
     assert_eq!(comm.parent_id, Some(t.street_b.id));
     // deactivate keeps the row and its id
     let mut tx = store.begin().await.unwrap();
-    tx.update_org_unit(t.grid_b.id, "金山第一网格（撤并）", 3, false).await.unwrap();
+    tx.update_org_unit(t.grid_b.id, "金山第一网格（撤并）", 3, false)
+        .await
+        .unwrap();
     tx.commit().await.unwrap();
     let all = store.org_units(t.zone.id).await.unwrap();
     assert_eq!(all.len(), 8);
@@ -124,7 +146,12 @@ async fn org_tree_paths_and_moves(store: Store) {
     assert_eq!(all[0].id, t.zone.id, "parents come first");
     assert_eq!(store.zones().await.unwrap().len(), 1);
     assert_eq!(
-        store.org_unit_by_code(t.zone.id, "Z-S2").await.unwrap().unwrap().id,
+        store
+            .org_unit_by_code(t.zone.id, "Z-S2")
+            .await
+            .unwrap()
+            .unwrap()
+            .id,
         t.street_b.id
     );
 }
@@ -133,20 +160,44 @@ async fn unique_violations_name_the_field(store: Store) {
     let t = tree(&store).await;
     let mut tx = store.begin().await.unwrap();
     let err = tx
-        .insert_org_unit(NewOrgUnit { parent: Some(&t.zone), kind: "department", name: "重复", code: "Z-D1", sort_order: 0 })
+        .insert_org_unit(NewOrgUnit {
+            parent: Some(&t.zone),
+            kind: "department",
+            name: "重复",
+            code: "Z-D1",
+            sort_order: 0,
+        })
         .await
         .unwrap_err();
-    assert!(matches!(&err, StoreError::Duplicate { field } if field == "code"), "{err:?}");
+    assert!(
+        matches!(&err, StoreError::Duplicate { field } if field == "code"),
+        "{err:?}"
+    );
     drop(tx);
     let mut tx = store.begin().await.unwrap();
-    tx.insert_enterprises(&[enterprise(&t.zone, &t.grid_a, "91330100716105852F", "甲公司")]).await.unwrap();
+    tx.insert_enterprises(&[enterprise(
+        &t.zone,
+        &t.grid_a,
+        "91330100716105852F",
+        "甲公司",
+    )])
+    .await
+    .unwrap();
     tx.commit().await.unwrap();
     let mut tx = store.begin().await.unwrap();
     let err = tx
-        .insert_enterprises(&[enterprise(&t.zone, &t.grid_a, "91330100716105852F", "乙公司")])
+        .insert_enterprises(&[enterprise(
+            &t.zone,
+            &t.grid_a,
+            "91330100716105852F",
+            "乙公司",
+        )])
         .await
         .unwrap_err();
-    assert!(matches!(&err, StoreError::Duplicate { field } if field == "uscc"), "{err:?}");
+    assert!(
+        matches!(&err, StoreError::Duplicate { field } if field == "uscc"),
+        "{err:?}"
+    );
 }
 
 fn new_user<'a>(t: &'a Tree, username: &'a str, unit: &'a OrgUnitRow) -> NewUser<'a> {
@@ -166,35 +217,71 @@ fn new_user<'a>(t: &'a Tree, username: &'a str, unit: &'a OrgUnitRow) -> NewUser
 async fn users_round_trip_and_lockout(store: Store) {
     let t = tree(&store).await;
     let mut tx = store.begin().await.unwrap();
-    let id = tx.insert_user(new_user(&t, "handler_a", &t.street_a)).await.unwrap();
-    tx.insert_user(new_user(&t, "handler_b", &t.street_b)).await.unwrap();
+    let id = tx
+        .insert_user(new_user(&t, "handler_a", &t.street_a))
+        .await
+        .unwrap();
+    tx.insert_user(new_user(&t, "handler_b", &t.street_b))
+        .await
+        .unwrap();
     tx.commit().await.unwrap();
     let u = store.user_by_username("handler_a").await.unwrap().unwrap();
     assert_eq!(u.id, id);
     assert_eq!(u.org_unit_name, "向阳街道");
     assert_eq!(u.org_unit_path, t.street_a.path);
     let mut tx = store.begin().await.unwrap();
-    let err = tx.insert_user(new_user(&t, "handler_a", &t.street_a)).await.unwrap_err();
-    assert!(matches!(&err, StoreError::Duplicate { field } if field == "username"), "{err:?}");
+    let err = tx
+        .insert_user(new_user(&t, "handler_a", &t.street_a))
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(&err, StoreError::Duplicate { field } if field == "username"),
+        "{err:?}"
+    );
     drop(tx);
 
     let (rows, total) = store
-        .list_users(t.zone.id, &UserFilter { q: Some("_b".into()), ..Default::default() }, Page::new(None, None))
+        .list_users(
+            t.zone.id,
+            &UserFilter {
+                q: Some("_b".into()),
+                ..Default::default()
+            },
+            Page::new(None, None),
+        )
         .await
         .unwrap();
     assert_eq!(total, 1, "underscore is matched literally");
     assert_eq!(rows[0].username, "handler_b");
-    let (_, total) = store.list_users(t.zone.id, &UserFilter::default(), Page::new(Some(1), Some(1))).await.unwrap();
+    let (_, total) = store
+        .list_users(
+            t.zone.id,
+            &UserFilter::default(),
+            Page::new(Some(1), Some(1)),
+        )
+        .await
+        .unwrap();
     assert_eq!(total, 2);
     assert_eq!(store.count_users(t.zone.id).await.unwrap(), 2);
 
     let until = jiban_store::now() + Duration::minutes(15);
     for expected in 1..=2 {
         let mut tx = store.begin().await.unwrap();
-        assert_eq!(tx.record_login_failure(id, 3, until).await.unwrap(), expected);
+        assert_eq!(
+            tx.record_login_failure(id, 3, until).await.unwrap(),
+            expected
+        );
         tx.commit().await.unwrap();
     }
-    assert!(store.user_by_id(id).await.unwrap().unwrap().locked_until.is_none());
+    assert!(
+        store
+            .user_by_id(id)
+            .await
+            .unwrap()
+            .unwrap()
+            .locked_until
+            .is_none()
+    );
     let mut tx = store.begin().await.unwrap();
     tx.record_login_failure(id, 3, until).await.unwrap();
     tx.commit().await.unwrap();
@@ -204,7 +291,9 @@ async fn users_round_trip_and_lockout(store: Store) {
     tx.set_password(id, "$argon2id$new", true).await.unwrap();
     tx.commit().await.unwrap();
     let u = store.user_by_id(id).await.unwrap().unwrap();
-    assert!(u.locked_until.is_none() && u.must_change_password && u.password_hash == "$argon2id$new");
+    assert!(
+        u.locked_until.is_none() && u.must_change_password && u.password_hash == "$argon2id$new"
+    );
 }
 
 async fn sessions_expire_and_tokens_revoke(store: Store) {
@@ -212,32 +301,85 @@ async fn sessions_expire_and_tokens_revoke(store: Store) {
     let mut tx = store.begin().await.unwrap();
     let uid = tx.insert_user(new_user(&t, "u1", &t.zone)).await.unwrap();
     let now = jiban_store::now();
-    tx.insert_session("live", uid, t.zone.id, now + Duration::hours(1), Some("127.0.0.1"), None).await.unwrap();
-    tx.insert_session("old", uid, t.zone.id, now - Duration::seconds(1), None, None).await.unwrap();
-    let tok = tx.insert_token(t.zone.id, uid, "对接", "abcd1234", "hash1", None).await.unwrap();
-    tx.insert_token(t.zone.id, uid, "过期", "efgh5678", "hash2", Some(now - Duration::days(1))).await.unwrap();
+    tx.insert_session(
+        "live",
+        uid,
+        t.zone.id,
+        now + Duration::hours(1),
+        Some("127.0.0.1"),
+        None,
+    )
+    .await
+    .unwrap();
+    tx.insert_session(
+        "old",
+        uid,
+        t.zone.id,
+        now - Duration::seconds(1),
+        None,
+        None,
+    )
+    .await
+    .unwrap();
+    let tok = tx
+        .insert_token(t.zone.id, uid, "对接", "abcd1234", "hash1", None)
+        .await
+        .unwrap();
+    tx.insert_token(
+        t.zone.id,
+        uid,
+        "过期",
+        "efgh5678",
+        "hash2",
+        Some(now - Duration::days(1)),
+    )
+    .await
+    .unwrap();
     tx.commit().await.unwrap();
 
     assert!(store.live_session("live", now).await.unwrap().is_some());
     assert!(store.live_session("old", now).await.unwrap().is_none());
     assert!(store.session_exists("old").await.unwrap());
     assert!(!store.session_exists("never").await.unwrap());
-    store.touch_session("live", now + Duration::hours(8)).await.unwrap();
+    store
+        .touch_session("live", now + Duration::hours(8))
+        .await
+        .unwrap();
     assert_eq!(
-        store.live_session("live", now).await.unwrap().unwrap().expires_at,
+        store
+            .live_session("live", now)
+            .await
+            .unwrap()
+            .unwrap()
+            .expires_at,
         jiban_store::ts(now + Duration::hours(8))
     );
 
-    assert_eq!(store.token_by_hash("hash1", now).await.unwrap().unwrap().id, tok.id);
-    assert!(store.token_by_hash("hash2", now).await.unwrap().is_none(), "expired token");
+    assert_eq!(
+        store.token_by_hash("hash1", now).await.unwrap().unwrap().id,
+        tok.id
+    );
+    assert!(
+        store.token_by_hash("hash2", now).await.unwrap().is_none(),
+        "expired token"
+    );
     let mut tx = store.begin().await.unwrap();
     assert!(tx.revoke_token(uid, tok.id).await.unwrap());
     assert!(!tx.revoke_token(uid, tok.id).await.unwrap());
     assert_eq!(tx.delete_sessions_of(uid, Some("live")).await.unwrap(), 1);
     tx.commit().await.unwrap();
     assert!(store.token_by_hash("hash1", now).await.unwrap().is_none());
-    assert!(store.live_session("live", now).await.unwrap().is_some(), "kept session");
-    assert_eq!(store.purge_expired(now + Duration::days(1), now).await.unwrap(), 1);
+    assert!(
+        store.live_session("live", now).await.unwrap().is_some(),
+        "kept session"
+    );
+    assert_eq!(
+        store
+            .purge_expired(now + Duration::days(1), now)
+            .await
+            .unwrap(),
+        1
+    );
 }
 
 async fn enterprise_visibility_bounds_every_read(store: Store) {
@@ -245,7 +387,12 @@ async fn enterprise_visibility_bounds_every_read(store: Store) {
     let mut tx = store.begin().await.unwrap();
     let ids = tx
         .insert_enterprises(&[
-            enterprise(&t.zone, &t.grid_a, "91330100716105852F", "向阳熔喷布科技有限公司"),
+            enterprise(
+                &t.zone,
+                &t.grid_a,
+                "91330100716105852F",
+                "向阳熔喷布科技有限公司",
+            ),
             enterprise(&t.zone, &t.grid_b, "9144030071526726XG", "金山物流有限公司"),
         ])
         .await
@@ -253,89 +400,215 @@ async fn enterprise_visibility_bounds_every_read(store: Store) {
     tx.commit().await.unwrap();
     let all = Page::new(None, None);
     let none = EnterpriseFilter::default();
-    let (rows, total) = store.list_enterprises(t.zone.id, &Visibility::Zone, &none, all).await.unwrap();
+    let (rows, total) = store
+        .list_enterprises(t.zone.id, &Visibility::Zone, &none, all)
+        .await
+        .unwrap();
     assert_eq!((rows.len(), total), (2, 2));
-    let street_a = Visibility::Subtree { path_prefix: t.street_a.path.clone() };
-    let (rows, total) = store.list_enterprises(t.zone.id, &street_a, &none, all).await.unwrap();
+    let street_a = Visibility::Subtree {
+        path_prefix: t.street_a.path.clone(),
+    };
+    let (rows, total) = store
+        .list_enterprises(t.zone.id, &street_a, &none, all)
+        .await
+        .unwrap();
     assert_eq!(total, 1);
     assert_eq!(rows[0].street_name.as_deref(), Some("向阳街道"));
     assert_eq!(rows[0].grid_name.as_deref(), Some("向阳第一网格"));
     assert_eq!(rows[0].tags.0, vec!["高新技术企业".to_string()]);
-    assert!(store.enterprise(t.zone.id, &street_a, ids[1]).await.unwrap().is_none(), "other street");
-    assert!(store.enterprise(t.zone.id, &street_a, ids[0]).await.unwrap().is_some());
+    assert!(
+        store
+            .enterprise(t.zone.id, &street_a, ids[1])
+            .await
+            .unwrap()
+            .is_none(),
+        "other street"
+    );
+    assert!(
+        store
+            .enterprise(t.zone.id, &street_a, ids[0])
+            .await
+            .unwrap()
+            .is_some()
+    );
     let own = Visibility::Enterprise(ids[1]);
-    let (rows, _) = store.list_enterprises(t.zone.id, &own, &none, all).await.unwrap();
+    let (rows, _) = store
+        .list_enterprises(t.zone.id, &own, &none, all)
+        .await
+        .unwrap();
     assert_eq!(rows.len(), 1);
     assert_eq!(rows[0].id, ids[1]);
     // filters: name part, credit code part (case-insensitive), street
-    let by = |q: &str| EnterpriseFilter { q: Some(q.into()), ..Default::default() };
-    assert_eq!(store.list_enterprises(t.zone.id, &Visibility::Zone, &by("熔喷布"), all).await.unwrap().1, 1);
-    assert_eq!(store.list_enterprises(t.zone.id, &Visibility::Zone, &by("26726xg"), all).await.unwrap().1, 1);
-    assert_eq!(store.list_enterprises(t.zone.id, &street_a, &by("金山"), all).await.unwrap().1, 0);
-    let f = EnterpriseFilter { street_id: Some(t.street_b.id), ..Default::default() };
-    assert_eq!(store.list_enterprises(t.zone.id, &Visibility::Zone, &f, all).await.unwrap().1, 1);
+    let by = |q: &str| EnterpriseFilter {
+        q: Some(q.into()),
+        ..Default::default()
+    };
+    assert_eq!(
+        store
+            .list_enterprises(t.zone.id, &Visibility::Zone, &by("熔喷布"), all)
+            .await
+            .unwrap()
+            .1,
+        1
+    );
+    assert_eq!(
+        store
+            .list_enterprises(t.zone.id, &Visibility::Zone, &by("26726xg"), all)
+            .await
+            .unwrap()
+            .1,
+        1
+    );
+    assert_eq!(
+        store
+            .list_enterprises(t.zone.id, &street_a, &by("金山"), all)
+            .await
+            .unwrap()
+            .1,
+        0
+    );
+    let f = EnterpriseFilter {
+        street_id: Some(t.street_b.id),
+        ..Default::default()
+    };
+    assert_eq!(
+        store
+            .list_enterprises(t.zone.id, &Visibility::Zone, &f, all)
+            .await
+            .unwrap()
+            .1,
+        1
+    );
     // another zone sees nothing
-    assert_eq!(store.list_enterprises(t.street_a.id, &Visibility::Zone, &none, all).await.unwrap().1, 0);
-    let by_street = store.enterprises_by_street(t.zone.id, &Visibility::Zone).await.unwrap();
+    assert_eq!(
+        store
+            .list_enterprises(t.street_a.id, &Visibility::Zone, &none, all)
+            .await
+            .unwrap()
+            .1,
+        0
+    );
+    let by_street = store
+        .enterprises_by_street(t.zone.id, &Visibility::Zone)
+        .await
+        .unwrap();
     assert_eq!(by_street.iter().map(|c| c.count).sum::<i64>(), 2);
-    let by_size = store.enterprises_by_size(t.zone.id, &street_a).await.unwrap();
+    let by_size = store
+        .enterprises_by_size(t.zone.id, &street_a)
+        .await
+        .unwrap();
     assert_eq!(by_size.len(), 1);
     assert_eq!(by_size[0].count, 1);
-    assert!(store.enterprise_by_uscc(t.zone.id, "91330100716105852F").await.unwrap().is_some());
+    assert!(
+        store
+            .enterprise_by_uscc(t.zone.id, "91330100716105852F")
+            .await
+            .unwrap()
+            .is_some()
+    );
 }
 
 async fn audit_is_written_in_the_transaction(store: Store) {
     let t = tree(&store).await;
-    let actor = Actor { name: Some("测试".into()), ip: Some("127.0.0.1".into()), ..Default::default() };
+    let actor = Actor {
+        name: Some("测试".into()),
+        ip: Some("127.0.0.1".into()),
+        ..Default::default()
+    };
     let mut tx = store.begin().await.unwrap();
     for action in ["org.create", "org.move", "org.create"] {
-        tx.audit(&actor, NewAudit {
-            zone_id: t.zone.id,
-            action,
-            target_type: "org_unit",
-            target_id: Some(t.grid_a.id),
-            detail: json!({ "名称": "向阳第一网格", "n": 1 }),
-        })
+        tx.audit(
+            &actor,
+            NewAudit {
+                zone_id: t.zone.id,
+                action,
+                target_type: "org_unit",
+                target_id: Some(t.grid_a.id),
+                detail: json!({ "名称": "向阳第一网格", "n": 1 }),
+            },
+        )
         .await
         .unwrap();
     }
     tx.commit().await.unwrap();
-    let f = AuditFilter { action: Some("org.create".into()), ..Default::default() };
-    let (rows, total) = store.list_audit(t.zone.id, &f, Page::new(None, None)).await.unwrap();
+    let f = AuditFilter {
+        action: Some("org.create".into()),
+        ..Default::default()
+    };
+    let (rows, total) = store
+        .list_audit(t.zone.id, &f, Page::new(None, None))
+        .await
+        .unwrap();
     assert_eq!(total, 2);
     assert_eq!(rows[0].detail.0["名称"], "向阳第一网格");
     assert!(rows[0].id > rows[1].id, "newest first");
-    let f = AuditFilter { target_id: Some(t.grid_a.id), ..Default::default() };
-    assert_eq!(store.list_audit(t.zone.id, &f, Page::new(None, None)).await.unwrap().1, 3);
+    let f = AuditFilter {
+        target_id: Some(t.grid_a.id),
+        ..Default::default()
+    };
+    assert_eq!(
+        store
+            .list_audit(t.zone.id, &f, Page::new(None, None))
+            .await
+            .unwrap()
+            .1,
+        3
+    );
 }
 
 async fn rolled_back_transactions_leave_nothing(store: Store) {
     let t = tree(&store).await;
     {
         let mut tx = store.begin().await.unwrap();
-        tx.insert_user(new_user(&t, "ghost", &t.zone)).await.unwrap();
-        tx.audit(&Actor::default(), NewAudit {
-            zone_id: t.zone.id,
-            action: "user.create",
-            target_type: "user",
-            target_id: None,
-            detail: json!({}),
-        })
+        tx.insert_user(new_user(&t, "ghost", &t.zone))
+            .await
+            .unwrap();
+        tx.audit(
+            &Actor::default(),
+            NewAudit {
+                zone_id: t.zone.id,
+                action: "user.create",
+                target_type: "user",
+                target_id: None,
+                detail: json!({}),
+            },
+        )
         .await
         .unwrap();
         // dropped without commit
     }
     assert!(store.user_by_username("ghost").await.unwrap().is_none());
-    assert_eq!(store.list_audit(t.zone.id, &AuditFilter::default(), Page::new(None, None)).await.unwrap().1, 0);
-    assert_eq!(store.backend() == Backend::Sqlite, matches!(store.pool(), jiban_store::DbPool::Sqlite(_)));
+    assert_eq!(
+        store
+            .list_audit(t.zone.id, &AuditFilter::default(), Page::new(None, None))
+            .await
+            .unwrap()
+            .1,
+        0
+    );
+    assert_eq!(
+        store.backend() == Backend::Sqlite,
+        matches!(store.pool(), jiban_store::DbPool::Sqlite(_))
+    );
 }
 
 async fn leases_have_one_holder(store: Store) {
     let ttl = Duration::minutes(5);
     assert!(store.try_lease("sweep", "node-a", ttl).await.unwrap());
     assert!(!store.try_lease("sweep", "node-b", ttl).await.unwrap());
-    assert!(store.try_lease("sweep", "node-a", ttl).await.unwrap(), "renewal by the holder");
+    assert!(
+        store.try_lease("sweep", "node-a", ttl).await.unwrap(),
+        "renewal by the holder"
+    );
     assert!(store.try_lease("other", "node-b", ttl).await.unwrap());
-    assert!(store.try_lease("expired", "node-a", Duration::minutes(-1)).await.unwrap());
-    assert!(store.try_lease("expired", "node-b", ttl).await.unwrap(), "an expired lease is taken over");
+    assert!(
+        store
+            .try_lease("expired", "node-a", Duration::minutes(-1))
+            .await
+            .unwrap()
+    );
+    assert!(
+        store.try_lease("expired", "node-b", ttl).await.unwrap(),
+        "an expired lease is taken over"
+    );
 }

@@ -80,7 +80,10 @@ impl Principal {
     pub fn actor(&self) -> Actor {
         Actor {
             id: Some(self.user.id),
-            name: Some(format!("{}（{}）", self.user.display_name, self.user.username)),
+            name: Some(format!(
+                "{}（{}）",
+                self.user.display_name, self.user.username
+            )),
             ip: self.meta.ip.clone(),
             request_id: self.meta.request_id.clone(),
         }
@@ -110,7 +113,10 @@ pub fn session_cookie(parts: &Parts) -> Option<String> {
 impl FromRequestParts<AppState> for Principal {
     type Rejection = AppError;
 
-    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
         let meta = RequestMeta::from_request_parts(parts, state)
             .await
             .unwrap_or_default();
@@ -122,14 +128,19 @@ impl FromRequestParts<AppState> for Principal {
             .map(|v| v.trim().to_string());
 
         let (user_id, session_hash, token_id, token_zone) = if let Some(auth) = bearer {
-            let token = auth
-                .strip_prefix("Bearer ")
-                .ok_or_else(|| unauthenticated("auth.invalid_token", "Authorization 头格式应为“Bearer 令牌”"))?;
+            let token = auth.strip_prefix("Bearer ").ok_or_else(|| {
+                unauthenticated(
+                    "auth.invalid_token",
+                    "Authorization 头格式应为“Bearer 令牌”",
+                )
+            })?;
             let row = state
                 .store
                 .token_by_hash(&secret::sha256_hex(token.trim()), now)
                 .await?
-                .ok_or_else(|| unauthenticated("auth.invalid_token", "API 令牌无效、已过期或已撤销"))?;
+                .ok_or_else(|| {
+                    unauthenticated("auth.invalid_token", "API 令牌无效、已过期或已撤销")
+                })?;
             state.store.mark_token_used(row.id).await?;
             (row.user_id, None, Some(row.id), Some(row.zone_id))
         } else if let Some(cookie) = session_cookie(parts) {
@@ -144,7 +155,10 @@ impl FromRequestParts<AppState> for Principal {
                     (s.user_id, Some(hash), None, Some(s.zone_id))
                 }
                 None if state.store.session_exists(&hash).await? => {
-                    return Err(unauthenticated("auth.session_expired", "登录已过期，请重新登录"));
+                    return Err(unauthenticated(
+                        "auth.session_expired",
+                        "登录已过期，请重新登录",
+                    ));
                 }
                 None => return Err(unauthenticated("auth.unauthenticated", "请先登录")),
             }
@@ -158,15 +172,21 @@ impl FromRequestParts<AppState> for Principal {
             .await?
             .ok_or_else(|| unauthenticated("auth.unauthenticated", "账号不存在，请重新登录"))?;
         if !user.active {
-            return Err(unauthenticated("auth.account_disabled", "账号已停用，请联系管理员"));
+            return Err(unauthenticated(
+                "auth.account_disabled",
+                "账号已停用，请联系管理员",
+            ));
         }
         if token_zone != Some(user.zone_id) {
             // a credential issued in one zone never acts in another
-            return Err(unauthenticated("auth.invalid_token", "凭证与账号所属园区不一致"));
+            return Err(unauthenticated(
+                "auth.invalid_token",
+                "凭证与账号所属园区不一致",
+            ));
         }
         let role = Role::parse(&user.role).map_err(|e| AppError::Internal(anyhow::anyhow!(e)))?;
-        let unit_kind =
-            UnitKind::parse(&user.org_unit_kind).map_err(|e| AppError::Internal(anyhow::anyhow!(e)))?;
+        let unit_kind = UnitKind::parse(&user.org_unit_kind)
+            .map_err(|e| AppError::Internal(anyhow::anyhow!(e)))?;
         let scope = data_scope(role, unit_kind, user.org_unit_id, user.enterprise_id);
         Ok(Principal {
             user,

@@ -18,7 +18,11 @@ pub fn sha256_hex(s: &str) -> String {
 
 /// A new API token `jb_<8-char prefix>_<secret>`; the prefix is shown in lists to tell tokens apart.
 pub fn new_api_token() -> (String, String) {
-    let prefix: String = random_string(6).chars().filter(|c| c.is_ascii_alphanumeric()).take(8).collect();
+    let prefix: String = random_string(6)
+        .chars()
+        .filter(|c| c.is_ascii_alphanumeric())
+        .take(8)
+        .collect();
     let token = format!("jb_{prefix}_{}", random_string(32));
     (token, prefix)
 }

@@ -4,11 +4,11 @@ use crate::auth::{Principal, SESSION_COOKIE, password, secret};
 use crate::error::{ApiResult, AppError, ErrorBody};
 use crate::extract::{ApiJson, ApiPath, RequestMeta};
 use crate::state::AppState;
+use axum::Json;
 use axum::extract::State;
 use axum::http::header::SET_COOKIE;
 use axum::http::{HeaderMap, HeaderValue, StatusCode};
 use axum::response::IntoResponse;
-use axum::Json;
 use jiban_core::roles::{Permission, Role};
 use jiban_core::text::{NewPassword, required_line};
 use jiban_store::audit::{Actor, NewAudit};
@@ -77,13 +77,21 @@ async fn me_of(state: &AppState, u: &UserRow) -> ApiResult<Me> {
             name: zone.name,
         },
         enterprise_id: u.enterprise_id,
-        permissions: role.permissions().iter().map(|p| p.as_str().to_string()).collect(),
+        permissions: role
+            .permissions()
+            .iter()
+            .map(|p| p.as_str().to_string())
+            .collect(),
         must_change_password: u.must_change_password,
     })
 }
 
 fn cookie_header(state: &AppState, value: &str, max_age: i64) -> HeaderValue {
-    let secure = if state.cfg.auth.cookie_secure { "; Secure" } else { "" };
+    let secure = if state.cfg.auth.cookie_secure {
+        "; Secure"
+    } else {
+        ""
+    };
     HeaderValue::from_str(&format!(
         "{SESSION_COOKIE}={value}; Path=/; HttpOnly; SameSite=Strict; Max-Age={max_age}{secure}"
     ))
@@ -113,7 +121,11 @@ pub async fn login(
 ) -> ApiResult<impl IntoResponse> {
     let username = required_line("username", "用户名", &req.username, 64)?.to_lowercase();
     if req.password.is_empty() {
-        return Err(AppError::invalid("validation.required", "password", "密码不能为空"));
+        return Err(AppError::invalid(
+            "validation.required",
+            "password",
+            "密码不能为空",
+        ));
     }
     if req.password.chars().count() > 128 {
         return Err(bad_credentials());
@@ -153,13 +165,16 @@ pub async fn login(
     if let Some(until) = user.locked_until.filter(|t| *t > now) {
         let mut tx = state.store.begin().await?;
         tx.insert_login_failure(&ip, &username).await?;
-        tx.audit(&actor, NewAudit {
-            zone_id: user.zone_id,
-            action: "auth.login_refused_locked",
-            target_type: "user",
-            target_id: Some(user.id),
-            detail: json!({}),
-        })
+        tx.audit(
+            &actor,
+            NewAudit {
+                zone_id: user.zone_id,
+                action: "auth.login_refused_locked",
+                target_type: "user",
+                target_id: Some(user.id),
+                detail: json!({}),
+            },
+        )
         .await?;
         tx.commit().await?;
         return Err(AppError::Locked(format!(
@@ -175,13 +190,20 @@ pub async fn login(
             .record_login_failure(user.id, cfg.max_failed_logins, lock_until)
             .await?;
         let locked = n >= cfg.max_failed_logins;
-        tx.audit(&actor, NewAudit {
-            zone_id: user.zone_id,
-            action: if locked { "auth.locked" } else { "auth.login_failed" },
-            target_type: "user",
-            target_id: Some(user.id),
-            detail: json!({ "failures": n }),
-        })
+        tx.audit(
+            &actor,
+            NewAudit {
+                zone_id: user.zone_id,
+                action: if locked {
+                    "auth.locked"
+                } else {
+                    "auth.login_failed"
+                },
+                target_type: "user",
+                target_id: Some(user.id),
+                detail: json!({ "failures": n }),
+            },
+        )
         .await?;
         if locked {
             tx.delete_sessions_of(user.id, None).await?;
@@ -210,19 +232,25 @@ pub async fn login(
     )
     .await?;
     tx.record_login_success(user.id).await?;
-    tx.audit(&actor, NewAudit {
-        zone_id: user.zone_id,
-        action: "auth.login",
-        target_type: "user",
-        target_id: Some(user.id),
-        detail: json!({ "user_agent": meta.user_agent }),
-    })
+    tx.audit(
+        &actor,
+        NewAudit {
+            zone_id: user.zone_id,
+            action: "auth.login",
+            target_type: "user",
+            target_id: Some(user.id),
+            detail: json!({ "user_agent": meta.user_agent }),
+        },
+    )
     .await?;
     tx.commit().await?;
 
     let me = me_of(&state, &user).await?;
     let mut headers = HeaderMap::new();
-    headers.insert(SET_COOKIE, cookie_header(&state, &cookie, idle.whole_seconds()));
+    headers.insert(
+        SET_COOKIE,
+        cookie_header(&state, &cookie, idle.whole_seconds()),
+    );
     Ok((headers, Json(me)))
 }
 
@@ -239,13 +267,16 @@ pub async fn logout(State(state): State<AppState>, p: Principal) -> ApiResult<im
     if let Some(h) = &p.session_hash {
         tx.delete_session(h).await?;
     }
-    tx.audit(&p.actor(), NewAudit {
-        zone_id: p.zone_id(),
-        action: "auth.logout",
-        target_type: "user",
-        target_id: Some(p.user.id),
-        detail: json!({}),
-    })
+    tx.audit(
+        &p.actor(),
+        NewAudit {
+            zone_id: p.zone_id(),
+            action: "auth.logout",
+            target_type: "user",
+            target_id: Some(p.user.id),
+            detail: json!({}),
+        },
+    )
     .await?;
     tx.commit().await?;
     let mut headers = HeaderMap::new();
@@ -294,14 +325,18 @@ pub async fn change_password(
     let hash = password::hash(new.expose_secret().to_string()).await?;
     let mut tx = state.store.begin().await?;
     tx.set_password(p.user.id, &hash, false).await?;
-    tx.delete_sessions_of(p.user.id, p.session_hash.as_deref()).await?;
-    tx.audit(&p.actor(), NewAudit {
-        zone_id: p.zone_id(),
-        action: "auth.password_changed",
-        target_type: "user",
-        target_id: Some(p.user.id),
-        detail: json!({}),
-    })
+    tx.delete_sessions_of(p.user.id, p.session_hash.as_deref())
+        .await?;
+    tx.audit(
+        &p.actor(),
+        NewAudit {
+            zone_id: p.zone_id(),
+            action: "auth.password_changed",
+            target_type: "user",
+            target_id: Some(p.user.id),
+            detail: json!({}),
+        },
+    )
     .await?;
     tx.commit().await?;
     Ok(StatusCode::NO_CONTENT)
@@ -349,7 +384,10 @@ pub struct NewTokenRequest {
 /// The caller's live API tokens.
 #[utoipa::path(get, path = "/api/v1/auth/tokens", tag = "账号与登录",
     responses((status = 200, body = Vec<ApiTokenOut>), (status = 403, body = ErrorBody)))]
-pub async fn list_tokens(State(state): State<AppState>, p: Principal) -> ApiResult<Json<Vec<ApiTokenOut>>> {
+pub async fn list_tokens(
+    State(state): State<AppState>,
+    p: Principal,
+) -> ApiResult<Json<Vec<ApiTokenOut>>> {
     p.require(Permission::TokenSelf)?;
     let rows = state.store.tokens_of(p.user.id).await?;
     Ok(Json(rows.into_iter().map(Into::into).collect()))
@@ -380,15 +418,25 @@ pub async fn create_token(
     let (token, prefix) = secret::new_api_token();
     let mut tx = state.store.begin().await?;
     let row = tx
-        .insert_token(p.zone_id(), p.user.id, &name, &prefix, &secret::sha256_hex(&token), expires_at)
+        .insert_token(
+            p.zone_id(),
+            p.user.id,
+            &name,
+            &prefix,
+            &secret::sha256_hex(&token),
+            expires_at,
+        )
         .await?;
-    tx.audit(&p.actor(), NewAudit {
-        zone_id: p.zone_id(),
-        action: "token.create",
-        target_type: "api_token",
-        target_id: Some(row.id),
-        detail: json!({ "name": name, "prefix": prefix }),
-    })
+    tx.audit(
+        &p.actor(),
+        NewAudit {
+            zone_id: p.zone_id(),
+            action: "token.create",
+            target_type: "api_token",
+            target_id: Some(row.id),
+            detail: json!({ "name": name, "prefix": prefix }),
+        },
+    )
     .await?;
     tx.commit().await?;
     let mut out = ApiTokenOut::from(row);
@@ -410,13 +458,16 @@ pub async fn revoke_token(
     if !tx.revoke_token(p.user.id, id).await? {
         return Err(AppError::not_found("令牌"));
     }
-    tx.audit(&p.actor(), NewAudit {
-        zone_id: p.zone_id(),
-        action: "token.revoke",
-        target_type: "api_token",
-        target_id: Some(id),
-        detail: json!({}),
-    })
+    tx.audit(
+        &p.actor(),
+        NewAudit {
+            zone_id: p.zone_id(),
+            action: "token.revoke",
+            target_type: "api_token",
+            target_id: Some(id),
+            detail: json!({}),
+        },
+    )
     .await?;
     tx.commit().await?;
     Ok(StatusCode::NO_CONTENT)

@@ -72,7 +72,10 @@ async fn visible_unit(state: &AppState, p: &Principal, id: Uuid) -> ApiResult<Or
 /// Every unit in the caller's scope (active and deactivated), parents first.
 #[utoipa::path(get, path = "/api/v1/org/units", tag = "组织机构",
     responses((status = 200, body = Vec<OrgUnitOut>), (status = 403, body = ErrorBody)))]
-pub async fn list_units(State(state): State<AppState>, p: Principal) -> ApiResult<Json<Vec<OrgUnitOut>>> {
+pub async fn list_units(
+    State(state): State<AppState>,
+    p: Principal,
+) -> ApiResult<Json<Vec<OrgUnitOut>>> {
     p.require(Permission::OrgRead)?;
     let rows = state.store.org_units(p.zone_id()).await?;
     Ok(Json(
@@ -129,7 +132,11 @@ pub async fn create_unit(
     }
     let code = match code {
         Some(c) => c,
-        None => format!("{}-{}", parent.code, &jiban_store::new_id().simple().to_string()[24..]),
+        None => format!(
+            "{}-{}",
+            parent.code,
+            &jiban_store::new_id().simple().to_string()[24..]
+        ),
     };
     let mut tx = state.store.begin().await?;
     let row = tx
@@ -189,28 +196,34 @@ pub async fn update_unit(
     if unit.parent_id.is_none() && (req.parent_id.is_some() || !active) {
         return Err(AppError::invalid(
             "validation.org.zone",
-            if req.parent_id.is_some() { "parent_id" } else { "active" },
+            if req.parent_id.is_some() {
+                "parent_id"
+            } else {
+                "active"
+            },
             "管委会（根单位）不能迁移或停用",
         ));
     }
-    if !active && unit.active {
-        if let Some(child) = all
+    if !active
+        && unit.active
+        && let Some(child) = all
             .iter()
             .find(|u| u.active && u.id != unit.id && u.path.starts_with(&unit.path))
-        {
-            return Err(AppError::invalid(
-                "validation.org.active_children",
-                "active",
-                format!("请先停用或迁出下级单位“{}”", child.name),
-            ));
-        }
+    {
+        return Err(AppError::invalid(
+            "validation.org.active_children",
+            "active",
+            format!("请先停用或迁出下级单位“{}”", child.name),
+        ));
     }
     let new_parent = match req.parent_id {
         Some(pid) if Some(pid) != unit.parent_id => {
             let np = all
                 .iter()
                 .find(|u| u.id == pid && p.sees_unit_path(&u.path))
-                .ok_or_else(|| AppError::invalid("validation.parent", "parent_id", "目标上级单位不存在"))?;
+                .ok_or_else(|| {
+                    AppError::invalid("validation.parent", "parent_id", "目标上级单位不存在")
+                })?;
             if np.path.starts_with(&unit.path) {
                 return Err(AppError::invalid(
                     "validation.org.cycle",
@@ -239,7 +252,8 @@ pub async fn update_unit(
     };
 
     let mut tx = state.store.begin().await?;
-    tx.update_org_unit(unit.id, &name, sort_order, active).await?;
+    tx.update_org_unit(unit.id, &name, sort_order, active)
+        .await?;
     let actor = p.actor();
     if let Some(np) = &new_parent {
         tx.move_org_unit(&unit, np).await?;
@@ -265,17 +279,28 @@ pub async fn update_unit(
         .await?;
     }
     if active != unit.active {
-        tx.audit(&actor, NewAudit {
-            zone_id: p.zone_id(),
-            action: if active { "org.activate" } else { "org.deactivate" },
-            target_type: "org_unit",
-            target_id: Some(unit.id),
-            detail: json!({ "name": name }),
-        })
+        tx.audit(
+            &actor,
+            NewAudit {
+                zone_id: p.zone_id(),
+                action: if active {
+                    "org.activate"
+                } else {
+                    "org.deactivate"
+                },
+                target_type: "org_unit",
+                target_id: Some(unit.id),
+                detail: json!({ "name": name }),
+            },
+        )
         .await?;
     }
     tx.commit().await?;
-    let row = state.store.org_unit(unit.id).await?.ok_or_else(|| AppError::not_found("组织单元"))?;
+    let row = state
+        .store
+        .org_unit(unit.id)
+        .await?
+        .ok_or_else(|| AppError::not_found("组织单元"))?;
     Ok(Json(row.into()))
 }
 

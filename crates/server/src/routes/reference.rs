@@ -50,7 +50,10 @@ pub struct CategoryOut {
 /// The demand taxonomy (诉求分类) of the caller's zone.
 #[utoipa::path(get, path = "/api/v1/categories", tag = "参考数据",
     responses((status = 200, body = Vec<CategoryOut>), (status = 401, body = ErrorBody)))]
-pub async fn categories(State(state): State<AppState>, p: Principal) -> ApiResult<Json<Vec<CategoryOut>>> {
+pub async fn categories(
+    State(state): State<AppState>,
+    p: Principal,
+) -> ApiResult<Json<Vec<CategoryOut>>> {
     let rows = state.store.categories(p.zone_id()).await?;
     Ok(Json(
         rows.into_iter()
@@ -171,7 +174,10 @@ pub async fn overview(State(state): State<AppState>, p: Principal) -> ApiResult<
         by_street: by_street
             .into_iter()
             .map(|c| StreetCount {
-                street_id: units.iter().find(|u| Some(&u.code) == c.key.as_ref()).map(|u| u.id),
+                street_id: units
+                    .iter()
+                    .find(|u| Some(&u.code) == c.key.as_ref())
+                    .map(|u| u.id),
                 street_name: c.label.unwrap_or_else(|| "未划定街道".into()),
                 enterprises: c.count,
             })

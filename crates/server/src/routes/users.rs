@@ -45,7 +45,9 @@ pub struct UserOut {
 
 impl From<UserRow> for UserOut {
     fn from(u: UserRow) -> Self {
-        let role_name = Role::parse(&u.role).map(|r| r.label().to_string()).unwrap_or_default();
+        let role_name = Role::parse(&u.role)
+            .map(|r| r.label().to_string())
+            .unwrap_or_default();
         let now = jiban_store::now();
         UserOut {
             id: u.id,
@@ -67,7 +69,9 @@ impl From<UserRow> for UserOut {
 }
 
 fn mask_phone(s: &str) -> String {
-    Phone::parse(s).map(|p| p.masked()).unwrap_or_else(|_| "****".into())
+    Phone::parse(s)
+        .map(|p| p.masked())
+        .unwrap_or_else(|_| "****".into())
 }
 
 #[derive(Deserialize, IntoParams, Debug)]
@@ -97,7 +101,9 @@ pub async fn list_users(
     };
     let page = Page::new(q.page, q.page_size);
     let f = UserFilter {
-        q: q.q.filter(|s| !s.trim().is_empty()).map(|s| s.trim().to_string()),
+        q: q.q
+            .filter(|s| !s.trim().is_empty())
+            .map(|s| s.trim().to_string()),
         role,
         org_unit_id: q.org_unit_id,
     };
@@ -155,7 +161,9 @@ async fn check_assignment(
                 .store
                 .enterprise(p.zone_id(), &Visibility::Zone, eid)
                 .await?
-                .ok_or_else(|| AppError::invalid("validation.enterprise", "enterprise_id", "关联企业不存在"))?;
+                .ok_or_else(|| {
+                    AppError::invalid("validation.enterprise", "enterprise_id", "关联企业不存在")
+                })?;
             Ok(())
         }
         (_, Some(_)) => Err(AppError::invalid(
@@ -339,13 +347,16 @@ pub async fn reset_password(
     let mut tx = state.store.begin().await?;
     tx.set_password(user.id, &hash, true).await?;
     tx.delete_sessions_of(user.id, None).await?;
-    tx.audit(&p.actor(), NewAudit {
-        zone_id: p.zone_id(),
-        action: "user.reset_password",
-        target_type: "user",
-        target_id: Some(user.id),
-        detail: json!({ "username": user.username }),
-    })
+    tx.audit(
+        &p.actor(),
+        NewAudit {
+            zone_id: p.zone_id(),
+            action: "user.reset_password",
+            target_type: "user",
+            target_id: Some(user.id),
+            detail: json!({ "username": user.username }),
+        },
+    )
     .await?;
     tx.commit().await?;
     Ok(StatusCode::NO_CONTENT)

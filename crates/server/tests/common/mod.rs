@@ -47,12 +47,16 @@ pub async fn spawn(backend: Backend, tweak: impl FnOnce(&mut Config)) -> Option<
     tweak(&mut cfg);
     let store = jiban_server::open_store(&cfg).await.expect("open store");
     let demo = jiban_demo::generate(jiban_server::demo::DEMO_SEED, 300);
-    let summary = jiban_server::demo::load_zone(&store, &demo).await.expect("load demo");
+    let summary = jiban_server::demo::load_zone(&store, &demo)
+        .await
+        .expect("load demo");
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
     let s = store.clone();
     tokio::spawn(async move {
-        jiban_server::serve(cfg, s, listener, std::future::pending()).await.unwrap();
+        jiban_server::serve(cfg, s, listener, std::future::pending())
+            .await
+            .unwrap();
     });
     Some(TestApp {
         base: format!("http://{addr}"),
@@ -81,7 +85,12 @@ impl TestApp {
             .send()
             .await
             .unwrap();
-        assert_eq!(r.status(), StatusCode::OK, "login {username}: {}", r.text().await.unwrap());
+        assert_eq!(
+            r.status(),
+            StatusCode::OK,
+            "login {username}: {}",
+            r.text().await.unwrap()
+        );
         c
     }
 
@@ -122,11 +131,19 @@ pub async fn body(r: Response) -> (StatusCode, Value) {
 }
 
 /// Asserts an error response: status, stable code and (optionally) the field named.
-pub fn assert_error(got: &(StatusCode, Value), status: StatusCode, code: &str, field: Option<&str>) {
+pub fn assert_error(
+    got: &(StatusCode, Value),
+    status: StatusCode,
+    code: &str,
+    field: Option<&str>,
+) {
     assert_eq!(got.0, status, "{}", got.1);
     assert_eq!(got.1["code"], code, "{}", got.1);
     let msg = got.1["message"].as_str().unwrap_or_default();
-    assert!(msg.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c)), "message must be Chinese: {msg}");
+    assert!(
+        msg.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c)),
+        "message must be Chinese: {msg}"
+    );
     if let Some(f) = field {
         assert_eq!(got.1["field"], f, "{}", got.1);
     }
