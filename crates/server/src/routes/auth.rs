@@ -151,7 +151,11 @@ pub async fn login(
     let ok = password::verify(req.password.clone(), hash).await;
     let actor = Actor {
         id: user.as_ref().map(|u| u.id),
-        name: Some(username.clone()),
+        // the same shape as Principal::actor, so the audit list reads alike
+        name: Some(match &user {
+            Some(u) => format!("{}（{}）", u.display_name, u.username),
+            None => username.clone(),
+        }),
         ip: meta.ip.clone(),
         request_id: meta.request_id.clone(),
     };
