@@ -21,7 +21,11 @@
 //! - [`industry`] — GB/T 4754-2017 门类 and 大类.
 //! - [`category`] — the demand taxonomy (诉求分类).
 
+#[macro_use]
+mod macros;
+
 pub mod calendar;
+pub mod case;
 pub mod category;
 pub mod error;
 pub mod industry;

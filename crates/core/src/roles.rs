@@ -9,58 +9,9 @@
 //!
 //! A user has exactly one role and belongs to exactly one org unit.
 
-use std::fmt;
-use std::str::FromStr;
-
 use uuid::Uuid;
 
-use crate::error::DomainError;
 use crate::org::UnitKind;
-
-macro_rules! code_enum_impls {
-    ($t:ident, $field:literal, $label:literal) => {
-        impl $t {
-            /// Parses a machine code (trimmed, case-insensitive). Error
-            /// `validation.unknown_value`.
-            pub fn parse(input: &str) -> Result<Self, DomainError> {
-                let s = input.trim();
-                Self::ALL
-                    .iter()
-                    .copied()
-                    .find(|v| v.as_str().eq_ignore_ascii_case(s))
-                    .ok_or_else(|| DomainError::unknown_value($field, $label, s))
-            }
-        }
-        impl fmt::Display for $t {
-            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str(self.as_str())
-            }
-        }
-        impl FromStr for $t {
-            type Err = DomainError;
-            fn from_str(s: &str) -> Result<Self, Self::Err> {
-                Self::parse(s)
-            }
-        }
-        impl TryFrom<String> for $t {
-            type Error = DomainError;
-            fn try_from(s: String) -> Result<Self, Self::Error> {
-                Self::parse(&s)
-            }
-        }
-        impl TryFrom<&str> for $t {
-            type Error = DomainError;
-            fn try_from(s: &str) -> Result<Self, Self::Error> {
-                Self::parse(s)
-            }
-        }
-        impl From<$t> for &'static str {
-            fn from(v: $t) -> Self {
-                v.as_str()
-            }
-        }
-    };
-}
 
 /// A role. Serialised as its code ([`as_str`](Self::as_str)); [`label`](Self::label) is the Chinese
 /// name.
