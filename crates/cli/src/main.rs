@@ -46,6 +46,11 @@ enum Cmd {
         #[command(subcommand)]
         cmd: UserCmd,
     },
+    /// Check the audit trail.
+    Audit {
+        #[command(subcommand)]
+        cmd: AuditCmd,
+    },
     /// Working-day arithmetic on the built-in calendar (holidays and 调休 included).
     Calendar {
         #[command(subcommand)]
@@ -77,6 +82,16 @@ enum UserCmd {
         username: String,
         #[arg(long, env = "JIBAN_NEW_PASSWORD", hide_env_values = true)]
         password: String,
+    },
+}
+
+#[derive(Subcommand)]
+enum AuditCmd {
+    /// Prove every case's hash-linked event chain intact (exit 1 and list the breaks if not).
+    Verify {
+        /// Only this case (its id).
+        #[arg(long)]
+        case: Option<uuid::Uuid>,
     },
 }
 
@@ -157,6 +172,27 @@ async fn main() -> anyhow::Result<()> {
             Ok(())
         }
         Cmd::User { cmd } => user(cfg, cmd).await,
+        Cmd::Audit {
+            cmd: AuditCmd::Verify { case },
+        } => {
+            let store = jiban_server::open_store(&cfg).await?;
+            let (checked, breaks) = store.verify_case_chains(case).await?;
+            if breaks.is_empty() {
+                println!("审计链完整：已核验 {checked} 件诉求的全部事件");
+                Ok(())
+            } else {
+                for b in &breaks {
+                    println!(
+                        "✗ {}（{}）：第 {} 条起 — {}",
+                        b.case_no, b.case_id, b.seq, b.reason
+                    );
+                }
+                bail!(
+                    "审计链被篡改：{} 件诉求的事件链不完整（共核验 {checked} 件）",
+                    breaks.len()
+                )
+            }
+        }
         Cmd::Calendar { .. } => unreachable!("handled above"),
     }
 }

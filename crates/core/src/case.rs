@@ -540,6 +540,16 @@ impl SlaRule {
     }
 }
 
+/// The rules a new zone starts with: every category (`*`) urgent 1 h / 1 day, normal 4 h / 5
+/// days; matters that take longer by nature get more days.
+pub const DEFAULT_SLA: &[(&str, Urgency, u32, u32)] = &[
+    ("*", Urgency::Urgent, 1, 1),
+    ("*", Urgency::Normal, 4, 5),
+    ("QY02", Urgency::Normal, 4, 10),
+    ("ZW04", Urgency::Normal, 4, 15),
+    ("ZW05", Urgency::Normal, 4, 10),
+];
+
 /// The two deadlines of an assignment.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Deadlines {

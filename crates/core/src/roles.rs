@@ -99,11 +99,15 @@ impl Role {
         use Permission::*;
         match self {
             Role::Admin => &Permission::ALL,
-            Role::Leader | Role::Supervisor => &[OrgRead, EnterpriseRead, AuditRead, TokenSelf],
-            Role::Dispatcher | Role::Intake | Role::DeptHead => {
-                &[OrgRead, EnterpriseRead, TokenSelf]
+            Role::Leader | Role::Supervisor => {
+                &[OrgRead, EnterpriseRead, AuditRead, TokenSelf, CaseRead]
             }
-            Role::Handler | Role::GridWorker | Role::Enterprise => &[EnterpriseRead, TokenSelf],
+            Role::Dispatcher | Role::Intake | Role::DeptHead => {
+                &[OrgRead, EnterpriseRead, TokenSelf, CaseRead]
+            }
+            Role::Handler | Role::GridWorker | Role::Enterprise => {
+                &[EnterpriseRead, TokenSelf, CaseRead]
+            }
         }
     }
 
@@ -139,11 +143,15 @@ pub enum Permission {
     CalendarWrite,
     /// `token.self` — manage one's own API tokens.
     TokenSelf,
+    /// `case.read` — read cases (within the case visibility).
+    CaseRead,
+    /// `sla.write` — edit the time limits per category and urgency.
+    SlaWrite,
 }
 
 impl Permission {
     /// All permissions.
-    pub const ALL: [Permission; 9] = [
+    pub const ALL: [Permission; 11] = [
         Permission::OrgRead,
         Permission::OrgWrite,
         Permission::UserRead,
@@ -153,6 +161,8 @@ impl Permission {
         Permission::AuditRead,
         Permission::CalendarWrite,
         Permission::TokenSelf,
+        Permission::CaseRead,
+        Permission::SlaWrite,
     ];
 
     /// Stable dotted code, e.g. `org.read`.
@@ -167,6 +177,8 @@ impl Permission {
             Permission::AuditRead => "audit.read",
             Permission::CalendarWrite => "calendar.write",
             Permission::TokenSelf => "token.self",
+            Permission::CaseRead => "case.read",
+            Permission::SlaWrite => "sla.write",
         }
     }
 
@@ -182,6 +194,8 @@ impl Permission {
             Permission::AuditRead => "查看审计日志",
             Permission::CalendarWrite => "维护工作日历",
             Permission::TokenSelf => "管理本人 API 令牌",
+            Permission::CaseRead => "查看诉求",
+            Permission::SlaWrite => "维护办理时限",
         }
     }
 }
@@ -291,20 +305,24 @@ mod tests {
         assert_eq!(Role::Admin.permissions(), &Permission::ALL);
         assert_eq!(
             Role::Leader.permissions(),
-            [OrgRead, EnterpriseRead, AuditRead, TokenSelf]
+            [OrgRead, EnterpriseRead, AuditRead, TokenSelf, CaseRead]
         );
         assert_eq!(
             Role::Supervisor.permissions(),
-            [OrgRead, EnterpriseRead, AuditRead, TokenSelf]
+            [OrgRead, EnterpriseRead, AuditRead, TokenSelf, CaseRead]
         );
         for r in [Role::Dispatcher, Role::Intake, Role::DeptHead] {
-            assert_eq!(r.permissions(), [OrgRead, EnterpriseRead, TokenSelf]);
+            assert_eq!(
+                r.permissions(),
+                [OrgRead, EnterpriseRead, TokenSelf, CaseRead]
+            );
         }
         for r in [Role::Handler, Role::GridWorker, Role::Enterprise] {
-            assert_eq!(r.permissions(), [EnterpriseRead, TokenSelf]);
+            assert_eq!(r.permissions(), [EnterpriseRead, TokenSelf, CaseRead]);
         }
         for r in Role::ALL {
-            assert!(r.has(TokenSelf) && r.has(EnterpriseRead));
+            assert!(r.has(TokenSelf) && r.has(EnterpriseRead) && r.has(CaseRead));
+            assert_eq!(r.has(SlaWrite), r == Role::Admin);
             assert_eq!(r.has(OrgWrite), r == Role::Admin);
             assert_eq!(r.has(CalendarWrite), r == Role::Admin);
         }

@@ -35,7 +35,7 @@ pub async fn is_empty(store: &Store) -> anyhow::Result<bool> {
     Ok(store.zones().await?.is_empty())
 }
 
-/// Loads the default taxonomy and the national holiday calendar for a zone.
+/// Loads the default taxonomy, the default time limits and the national holiday calendar for a zone.
 pub async fn load_reference_data(tx: &mut Tx, zone_id: Uuid) -> anyhow::Result<()> {
     for (i, c) in Taxonomy::default_zh().iter().enumerate() {
         tx.insert_category(
@@ -48,6 +48,16 @@ pub async fn load_reference_data(tx: &mut Tx, zone_id: Uuid) -> anyhow::Result<(
                 active: true,
                 sort_order: i as i32,
             },
+        )
+        .await?;
+    }
+    for (code, urgency, sign_hours, handle_days) in jiban_core::case::DEFAULT_SLA {
+        tx.upsert_sla_rule(
+            zone_id,
+            code,
+            urgency.as_str(),
+            *sign_hours as i32,
+            *handle_days as i32,
         )
         .await?;
     }

@@ -36,6 +36,9 @@ pub enum AppError {
     /// 409: a unique value is taken.
     #[error("{message}")]
     Conflict { field: String, message: String },
+    /// 409: the case (or request) is not in a state that allows this.
+    #[error("{message}")]
+    Transition { code: &'static str, message: String },
     /// 422: well-formed but wrong.
     #[error("{message}")]
     Invalid {
@@ -76,7 +79,7 @@ impl AppError {
             AppError::Unauthenticated { .. } => StatusCode::UNAUTHORIZED,
             AppError::Forbidden { .. } => StatusCode::FORBIDDEN,
             AppError::NotFound(_) => StatusCode::NOT_FOUND,
-            AppError::Conflict { .. } => StatusCode::CONFLICT,
+            AppError::Conflict { .. } | AppError::Transition { .. } => StatusCode::CONFLICT,
             AppError::Invalid { .. } => StatusCode::UNPROCESSABLE_ENTITY,
             AppError::TooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
             AppError::Locked(_) => StatusCode::LOCKED,
@@ -89,7 +92,8 @@ impl AppError {
         let (code, field): (&str, Option<&str>) = match self {
             AppError::Malformed { code, .. }
             | AppError::Unauthenticated { code, .. }
-            | AppError::Forbidden { code, .. } => (code, None),
+            | AppError::Forbidden { code, .. }
+            | AppError::Transition { code, .. } => (code, None),
             AppError::NotFound(_) => ("not_found", None),
             AppError::Conflict { field, .. } => ("conflict.duplicate", Some(field)),
             AppError::Invalid { code, field, .. } => (code, field.as_deref()),

@@ -2,6 +2,7 @@
 //! embedded web app, and the demo-zone loader.
 
 pub mod auth;
+pub mod casework;
 pub mod config;
 pub mod demo;
 pub mod error;

@@ -15,6 +15,7 @@
 
 pub mod audit;
 pub mod auth;
+pub mod cases;
 pub mod enterprises;
 pub mod jobs;
 pub mod org;
@@ -338,6 +339,13 @@ impl Store {
     pub async fn wipe_all(&self) -> Result<()> {
         let mut tx = self.begin().await?;
         for table in [
+            "notifications",
+            "case_requests",
+            "case_events",
+            "case_assignments",
+            "cases",
+            "case_counters",
+            "sla_rules",
             "sessions",
             "api_tokens",
             "login_failures",

@@ -8,17 +8,31 @@ use std::borrow::Cow;
 
 type Source = (i64, &'static str, &'static str);
 
-const SQLITE: &[Source] = &[(
-    1,
-    "foundation",
-    include_str!("../migrations/sqlite/0001_foundation.sql"),
-)];
+const SQLITE: &[Source] = &[
+    (
+        1,
+        "foundation",
+        include_str!("../migrations/sqlite/0001_foundation.sql"),
+    ),
+    (
+        2,
+        "cases",
+        include_str!("../migrations/sqlite/0002_cases.sql"),
+    ),
+];
 
-const POSTGRES: &[Source] = &[(
-    1,
-    "foundation",
-    include_str!("../migrations/postgres/0001_foundation.sql"),
-)];
+const POSTGRES: &[Source] = &[
+    (
+        1,
+        "foundation",
+        include_str!("../migrations/postgres/0001_foundation.sql"),
+    ),
+    (
+        2,
+        "cases",
+        include_str!("../migrations/postgres/0002_cases.sql"),
+    ),
+];
 
 fn migrator(sources: &[Source]) -> Migrator {
     Migrator::with_migrations(

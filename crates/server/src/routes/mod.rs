@@ -4,6 +4,7 @@
 
 pub mod audit;
 pub mod auth;
+pub mod cases;
 pub mod enterprises;
 pub mod health;
 pub mod org;
@@ -60,4 +61,25 @@ pub fn api_router() -> OpenApiRouter<AppState> {
         .routes(routes!(enterprises::list_enterprises))
         .routes(routes!(enterprises::get_enterprise))
         .routes(routes!(audit::list_audit))
+        .routes(routes!(cases::file_case, cases::list_cases))
+        .routes(routes!(cases::case_stats))
+        .routes(routes!(cases::get_case))
+        .routes(routes!(cases::accept))
+        .routes(routes!(cases::reject))
+        .routes(routes!(cases::withdraw))
+        .routes(routes!(cases::dispatch))
+        .routes(routes!(cases::reassign))
+        .routes(routes!(cases::sign))
+        .routes(routes!(cases::return_case))
+        .routes(routes!(cases::reply))
+        .routes(routes!(cases::verify))
+        .routes(routes!(cases::rate))
+        .routes(routes!(cases::request_extension))
+        .routes(routes!(cases::request_pause))
+        .routes(routes!(cases::decide))
+        .routes(routes!(cases::resume))
+        .routes(routes!(cases::merge))
+        .routes(routes!(cases::supervisor_decision))
+        .routes(routes!(cases::calendar_deadline))
+        .routes(routes!(cases::list_sla_rules, cases::put_sla_rule))
 }
