@@ -339,6 +339,8 @@ pub enum CaseAction {
     /// A supervisor's binding decision on a case in review: close it, or send it back to dispatch.
     SupervisorClose,
     SupervisorRedispatch,
+    /// 催办: a reminder to the units working on it; no change of state.
+    Remind,
 }
 
 impl CaseAction {
@@ -362,6 +364,7 @@ impl CaseAction {
             CaseAction::Merge => "merge",
             CaseAction::SupervisorClose => "supervisor_close",
             CaseAction::SupervisorRedispatch => "supervisor_redispatch",
+            CaseAction::Remind => "remind",
         }
     }
 
@@ -387,6 +390,7 @@ impl CaseAction {
             CaseAction::Merge => "并单",
             CaseAction::SupervisorClose => "督查裁定办结",
             CaseAction::SupervisorRedispatch => "督查裁定重派",
+            CaseAction::Remind => "催办",
         }
     }
 
@@ -413,6 +417,7 @@ impl CaseAction {
                 &[Dispatcher, Supervisor]
             }
             CaseAction::SupervisorClose | CaseAction::SupervisorRedispatch => &[Supervisor],
+            CaseAction::Remind => &[Dispatcher, Supervisor, Leader],
         }
     }
 }
@@ -489,6 +494,7 @@ pub fn next_state(
         }
         (CaseAction::SupervisorClose, S::SupervisorReview) => S::Closed,
         (CaseAction::SupervisorRedispatch, S::SupervisorReview) => S::PendingDispatch,
+        (CaseAction::Remind, S::Dispatched | S::Handling) => state,
         _ => return Err(refuse(action, state)),
     };
     Ok(next)
@@ -744,6 +750,7 @@ mod tests {
             CaseAction::Merge,
             CaseAction::SupervisorClose,
             CaseAction::SupervisorRedispatch,
+            CaseAction::Remind,
         ];
         for s in CaseState::ALL.into_iter().filter(|s| s.is_terminal()) {
             for a in all {

@@ -91,6 +91,9 @@ pub enum Command {
     SupervisorRedispatch {
         note: String,
     },
+    Remind {
+        note: Option<String>,
+    },
 }
 
 /// The case visibility of an account (see docs/ACCESS.md).
@@ -233,6 +236,7 @@ fn action_of(cmd: &Command, lead: bool, park: bool) -> CaseAction {
         Command::Merge { .. } => CaseAction::Merge,
         Command::SupervisorClose { .. } => CaseAction::SupervisorClose,
         Command::SupervisorRedispatch { .. } => CaseAction::SupervisorRedispatch,
+        Command::Remind { .. } => CaseAction::Remind,
     }
 }
 
@@ -868,6 +872,36 @@ pub async fn run(state: &AppState, p: &Principal, case_id: Uuid, cmd: Command) -
             cx.case.sign_by = None;
             json!({ "note": note })
         }
+        Command::Remind { note } => {
+            let note = match note {
+                Some(n) if !n.trim().is_empty() => Some(required("note", "催办意见", &n, 500)?),
+                _ => None,
+            };
+            cx.transition(action)?;
+            let units: Vec<(Uuid, bool)> = cx
+                .assignments
+                .iter()
+                .filter(|a| {
+                    AssignmentState::parse(&a.state).is_ok_and(|s| s.is_active())
+                        && a.state != "replied"
+                })
+                .map(|a| (a.unit_id, a.state == "pending"))
+                .collect();
+            for (unit, unsigned) in &units {
+                let what = if *unsigned {
+                    "请尽快签收"
+                } else {
+                    "请加快办理"
+                };
+                cx.notify_unit(
+                    *unit,
+                    "case.reminder",
+                    format!("催办：{}，{what}", cx.case.case_no),
+                )
+                .await?;
+            }
+            json!({ "note": note, "units": units.len() })
+        }
     };
     finish(cx, action, &from_state, detail).await
 }
@@ -924,7 +958,7 @@ pub fn allowed_actions(
     let lead = mine.is_some_and(is_lead);
     let submitter = is_submitter(p, case);
     let revisit = p.role == Role::Intake && case.channel != "portal";
-    let candidates: [(CaseAction, bool); 17] = [
+    let candidates: [(CaseAction, bool); 18] = [
         (CaseAction::Accept, true),
         (CaseAction::Reject, true),
         (CaseAction::Withdraw, submitter),
@@ -951,6 +985,7 @@ pub fn allowed_actions(
         (CaseAction::Merge, true),
         (CaseAction::SupervisorClose, true),
         (CaseAction::SupervisorRedispatch, true),
+        (CaseAction::Remind, true),
     ];
     candidates
         .into_iter()

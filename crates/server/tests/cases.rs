@@ -1023,3 +1023,85 @@ async fn visibility_follows_assignments(app: TestApp) {
     let q = app.get(&lead, "/api/v1/cases?queue=mine").await.1;
     assert_eq!(q["items"][0]["id"], json!(id));
 }
+
+mod extras {
+    use super::*;
+
+    both_backends!(remind_notifies_and_export_is_xlsx);
+
+    async fn remind_notifies_and_export_is_xlsx(app: TestApp) {
+        let (id, qiye, _intake, dispatcher) = dispatched_case(&app).await;
+        let lead = app.login("handler_rsj").await;
+        let before = app.get(&lead, "/api/v1/notifications/unread-count").await.1["count"]
+            .as_i64()
+            .unwrap();
+        assert!(before >= 1, "the dispatch reached the unit's inbox");
+        let v = act(
+            &app,
+            &dispatcher,
+            &id,
+            "remind",
+            json!({ "note": "企业催问进度" }),
+        )
+        .await;
+        assert_eq!(
+            v["case"]["state"], "dispatched",
+            "a reminder changes no state"
+        );
+        let (_, inbox) = app.get(&lead, "/api/v1/notifications?unread=true").await;
+        assert_eq!(inbox["total"].as_i64().unwrap(), before + 1);
+        let first = &inbox["items"][0];
+        assert_eq!(first["kind"], "case.reminder");
+        assert!(first["title"].as_str().unwrap().contains("请尽快签收"));
+        let nid = first["id"].as_str().unwrap();
+        let r = lead
+            .post(app.url(&format!("/api/v1/notifications/{nid}/read")))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), StatusCode::NO_CONTENT);
+        assert_eq!(
+            app.get(&lead, "/api/v1/notifications/unread-count").await.1["count"]
+                .as_i64()
+                .unwrap(),
+            before
+        );
+        // someone else's message cannot be touched
+        let r = qiye
+            .post(app.url(&format!("/api/v1/notifications/{nid}/read")))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), StatusCode::NOT_FOUND);
+        assert_error(
+            &app.post(&lead, &format!("/api/v1/cases/{id}/remind"), json!({}))
+                .await,
+            StatusCode::FORBIDDEN,
+            "auth.forbidden",
+            None,
+        );
+        // export of the filtered list
+        let r = dispatcher
+            .get(app.url("/api/v1/cases/export?state=dispatched"))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), StatusCode::OK);
+        assert!(
+            r.headers()["content-disposition"]
+                .to_str()
+                .unwrap()
+                .contains("xlsx")
+        );
+        let bytes = r.bytes().await.unwrap();
+        assert_eq!(&bytes[..2], b"PK", "an xlsx is a zip");
+        assert!(bytes.len() > 3000);
+        assert_error(
+            &app.get(&dispatcher, "/api/v1/cases/export?state=nope")
+                .await,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "validation.unknown_value",
+            Some("state"),
+        );
+    }
+}

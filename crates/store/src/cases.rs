@@ -963,3 +963,72 @@ impl Tx {
         Ok(())
     }
 }
+
+/// An entry of the in-app inbox.
+#[derive(Debug, Clone, FromRow, Serialize)]
+pub struct NotificationRow {
+    pub id: Uuid,
+    pub zone_id: Uuid,
+    pub user_id: Option<Uuid>,
+    pub unit_id: Option<Uuid>,
+    pub case_id: Option<Uuid>,
+    pub kind: String,
+    pub title: String,
+    pub body: String,
+    pub created_at: OffsetDateTime,
+    pub read_at: Option<OffsetDateTime>,
+    #[serde(skip)]
+    #[sqlx(default)]
+    pub total_count: i64,
+}
+
+impl Store {
+    /// The inbox of an account: messages to it and to its unit, newest first.
+    pub async fn notifications(
+        &self,
+        user_id: Uuid,
+        unit_id: Uuid,
+        unread_only: bool,
+        page: Page,
+    ) -> Result<(Vec<NotificationRow>, i64)> {
+        let rows = with_pool!(self, |p| {
+            sqlx::query_as::<_, NotificationRow>(
+                "SELECT id, zone_id, user_id, unit_id, case_id, kind, title, body, created_at, read_at, \
+                 COUNT(*) OVER () AS total_count FROM notifications \
+                 WHERE (user_id = $1 OR unit_id = $2) AND ($3 = FALSE OR read_at IS NULL) \
+                 ORDER BY id DESC LIMIT $4 OFFSET $5",
+            )
+            .bind(user_id)
+            .bind(unit_id)
+            .bind(unread_only)
+            .bind(page.limit())
+            .bind(page.offset())
+            .fetch_all(p)
+            .await
+        })?;
+        let total = rows.first().map(|r| r.total_count).unwrap_or(0);
+        Ok((rows, total))
+    }
+
+    /// Marks one inbox entry read; false if it is not in this inbox.
+    pub async fn mark_notification_read(
+        &self,
+        user_id: Uuid,
+        unit_id: Uuid,
+        id: Uuid,
+    ) -> Result<bool> {
+        let n = with_pool!(self, |p| {
+            sqlx::query(
+                "UPDATE notifications SET read_at = COALESCE(read_at, $1) WHERE id = $2 AND (user_id = $3 OR unit_id = $4)",
+            )
+            .bind(now())
+            .bind(id)
+            .bind(user_id)
+            .bind(unit_id)
+            .execute(p)
+            .await
+            .map(|r| r.rows_affected())
+        })?;
+        Ok(n > 0)
+    }
+}

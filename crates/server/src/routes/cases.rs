@@ -967,6 +967,13 @@ step!(
     |b| { Command::Resume { note: b.note } }
 );
 step!(
+    remind,
+    "/api/v1/cases/{id}/remind",
+    "催办: notifies the units still signing or handling it.",
+    NoteBody,
+    |b| { Command::Remind { note: b.note } }
+);
+step!(
     merge,
     "/api/v1/cases/{id}/merge",
     "并单: this case duplicates `master_id`.",
@@ -1263,4 +1270,164 @@ pub async fn put_sla_rule(
         sign_hours: rule.sign_hours as i32,
         handle_days: rule.handle_days as i32,
     }))
+}
+
+// ---- export ---------------------------------------------------------------------------------
+
+/// The most rows one export holds.
+pub const EXPORT_LIMIT: u32 = 50_000;
+
+/// The filtered list as an Excel workbook (same filters as the list; at most 50,000 rows).
+#[utoipa::path(get, path = "/api/v1/cases/export", tag = "诉求办理",
+    params(CaseQuery),
+    responses((status = 200, description = "xlsx", content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+        (status = 422, body = ErrorBody)))]
+pub async fn export_cases(
+    State(state): State<AppState>,
+    p: Principal,
+    ApiQuery(q): ApiQuery<CaseQuery>,
+) -> ApiResult<(HeaderMap, Vec<u8>)> {
+    p.require(Permission::CaseRead)?;
+    let (f, order) = filter_of(&p, &q)?;
+    let vis = visibility(&p);
+    let mut rows = Vec::new();
+    let mut page = 1;
+    loop {
+        let (batch, total) = state
+            .store
+            .list_cases(
+                p.zone_id(),
+                &vis,
+                &f,
+                order,
+                Page::new(Some(page), Some(200)),
+            )
+            .await?;
+        let n = batch.len();
+        rows.extend(batch.into_iter().map(|c| case_out(&p, c)));
+        if n < 200 || rows.len() as i64 >= total || rows.len() as u32 >= EXPORT_LIMIT {
+            break;
+        }
+        page += 1;
+    }
+    let bytes = tokio::task::spawn_blocking(move || workbook(&rows))
+        .await
+        .map_err(|e| AppError::Internal(e.into()))?
+        .map_err(|e| AppError::Internal(anyhow::anyhow!("xlsx: {e}")))?;
+    let mut headers = HeaderMap::new();
+    headers.insert(
+        axum::http::header::CONTENT_TYPE,
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+            .parse()
+            .expect("valid"),
+    );
+    let stamp = jiban_store::now().to_offset(BEIJING);
+    let name = format!(
+        "诉求列表-{:04}{:02}{:02}.xlsx",
+        stamp.year(),
+        u8::from(stamp.month()),
+        stamp.day()
+    );
+    let encoded: String = name
+        .bytes()
+        .map(|b| {
+            if b.is_ascii_alphanumeric() || b == b'.' || b == b'-' {
+                (b as char).to_string()
+            } else {
+                format!("%{b:02X}")
+            }
+        })
+        .collect();
+    headers.insert(
+        axum::http::header::CONTENT_DISPOSITION,
+        format!("attachment; filename=\"cases.xlsx\"; filename*=UTF-8''{encoded}")
+            .parse()
+            .expect("ascii"),
+    );
+    Ok((headers, bytes))
+}
+
+fn workbook(rows: &[CaseOut]) -> Result<Vec<u8>, rust_xlsxwriter::XlsxError> {
+    use rust_xlsxwriter::{Format, Workbook};
+    let mut wb = Workbook::new();
+    let ws = wb.add_worksheet();
+    ws.set_name("诉求列表")?;
+    let head = Format::new().set_bold().set_background_color("#DCE6F2");
+    let red = Format::new().set_font_color("#C00000");
+    let cols: [(&str, f64); 15] = [
+        ("案件编号", 18.0),
+        ("标题", 30.0),
+        ("分类", 14.0),
+        ("渠道", 10.0),
+        ("紧急程度", 9.0),
+        ("状态", 10.0),
+        ("主办单位", 16.0),
+        ("街道", 10.0),
+        ("企业", 28.0),
+        ("诉求人", 10.0),
+        ("截止时间", 18.0),
+        ("是否超期", 9.0),
+        ("登记时间", 18.0),
+        ("办结时间", 18.0),
+        ("评价", 10.0),
+    ];
+    for (i, (name, width)) in cols.iter().enumerate() {
+        ws.write_with_format(0, i as u16, *name, &head)?;
+        ws.set_column_width(i as u16, *width)?;
+    }
+    let t = |v: Option<OffsetDateTime>| {
+        v.map(|x| {
+            format!(
+                "{:04}-{:02}-{:02} {:02}:{:02}",
+                x.year(),
+                u8::from(x.month()),
+                x.day(),
+                x.hour(),
+                x.minute()
+            )
+        })
+        .unwrap_or_default()
+    };
+    for (r, c) in rows.iter().enumerate() {
+        let row = r as u32 + 1;
+        let rating = c
+            .rating
+            .as_deref()
+            .and_then(|x| Satisfaction::parse(x).ok())
+            .map(|x| x.label())
+            .unwrap_or("");
+        let values = [
+            c.case_no.clone(),
+            c.title.clone(),
+            c.category_name.clone().unwrap_or_default(),
+            c.channel_name.clone(),
+            c.urgency_name.clone(),
+            c.state_name.clone(),
+            c.lead_unit_name.clone().unwrap_or_default(),
+            c.street_name.clone().unwrap_or_default(),
+            c.enterprise_name.clone().unwrap_or_default(),
+            c.person_name.clone().unwrap_or_default(),
+            t(c.due_at),
+            if c.overdue {
+                "超期".into()
+            } else {
+                String::new()
+            },
+            t(Some(c.created_at)),
+            t(c.closed_at),
+            rating.to_string(),
+        ];
+        for (i, v) in values.iter().enumerate() {
+            if i == 11 && c.overdue {
+                ws.write_with_format(row, i as u16, v.as_str(), &red)?;
+            } else {
+                ws.write(row, i as u16, v.as_str())?;
+            }
+        }
+    }
+    ws.set_freeze_panes(1, 0)?;
+    if !rows.is_empty() {
+        ws.autofilter(0, 0, rows.len() as u32, (cols.len() - 1) as u16)?;
+    }
+    wb.save_to_buffer()
 }

@@ -7,6 +7,7 @@ pub mod auth;
 pub mod cases;
 pub mod enterprises;
 pub mod health;
+pub mod notifications;
 pub mod org;
 pub mod reference;
 pub mod users;
@@ -79,7 +80,12 @@ pub fn api_router() -> OpenApiRouter<AppState> {
         .routes(routes!(cases::decide))
         .routes(routes!(cases::resume))
         .routes(routes!(cases::merge))
+        .routes(routes!(cases::remind))
         .routes(routes!(cases::supervisor_decision))
         .routes(routes!(cases::calendar_deadline))
         .routes(routes!(cases::list_sla_rules, cases::put_sla_rule))
+        .routes(routes!(cases::export_cases))
+        .routes(routes!(notifications::list))
+        .routes(routes!(notifications::unread_count))
+        .routes(routes!(notifications::mark_read))
 }
