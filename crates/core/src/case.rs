@@ -341,6 +341,10 @@ pub enum CaseAction {
     SupervisorRedispatch,
     /// 催办: a reminder to the units working on it; no change of state.
     Remind,
+    /// 督办: a supervision order with its own deadline; no change of state.
+    Supervise,
+    /// The lead unit acknowledges a supervision order.
+    AcknowledgeSupervision,
 }
 
 impl CaseAction {
@@ -365,6 +369,8 @@ impl CaseAction {
             CaseAction::SupervisorClose => "supervisor_close",
             CaseAction::SupervisorRedispatch => "supervisor_redispatch",
             CaseAction::Remind => "remind",
+            CaseAction::Supervise => "supervise",
+            CaseAction::AcknowledgeSupervision => "acknowledge_supervision",
         }
     }
 
@@ -391,6 +397,8 @@ impl CaseAction {
             CaseAction::SupervisorClose => "督查裁定办结",
             CaseAction::SupervisorRedispatch => "督查裁定重派",
             CaseAction::Remind => "催办",
+            CaseAction::Supervise => "督办",
+            CaseAction::AcknowledgeSupervision => "签收督办",
         }
     }
 
@@ -418,6 +426,8 @@ impl CaseAction {
             }
             CaseAction::SupervisorClose | CaseAction::SupervisorRedispatch => &[Supervisor],
             CaseAction::Remind => &[Dispatcher, Supervisor, Leader],
+            CaseAction::Supervise => &[Supervisor, Leader],
+            CaseAction::AcknowledgeSupervision => &[Handler, DeptHead],
         }
     }
 }
@@ -495,6 +505,10 @@ pub fn next_state(
         (CaseAction::SupervisorClose, S::SupervisorReview) => S::Closed,
         (CaseAction::SupervisorRedispatch, S::SupervisorReview) => S::PendingDispatch,
         (CaseAction::Remind, S::Dispatched | S::Handling) => state,
+        (
+            CaseAction::Supervise | CaseAction::AcknowledgeSupervision,
+            S::Dispatched | S::Handling | S::Paused | S::Parked | S::Replied,
+        ) => state,
         _ => return Err(refuse(action, state)),
     };
     Ok(next)
@@ -751,6 +765,8 @@ mod tests {
             CaseAction::SupervisorClose,
             CaseAction::SupervisorRedispatch,
             CaseAction::Remind,
+            CaseAction::Supervise,
+            CaseAction::AcknowledgeSupervision,
         ];
         for s in CaseState::ALL.into_iter().filter(|s| s.is_terminal()) {
             for a in all {

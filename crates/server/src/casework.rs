@@ -94,6 +94,15 @@ pub enum Command {
     Remind {
         note: Option<String>,
     },
+    /// 督办: level general (一般) | key (重点) | listed (挂牌), answer within `days` working days.
+    Supervise {
+        level: String,
+        days: u32,
+        note: String,
+    },
+    AcknowledgeSupervision {
+        order_id: Uuid,
+    },
 }
 
 /// The case visibility of an account (see docs/ACCESS.md).
@@ -237,6 +246,8 @@ fn action_of(cmd: &Command, lead: bool, park: bool) -> CaseAction {
         Command::SupervisorClose { .. } => CaseAction::SupervisorClose,
         Command::SupervisorRedispatch { .. } => CaseAction::SupervisorRedispatch,
         Command::Remind { .. } => CaseAction::Remind,
+        Command::Supervise { .. } => CaseAction::Supervise,
+        Command::AcknowledgeSupervision { .. } => CaseAction::AcknowledgeSupervision,
     }
 }
 
@@ -425,12 +436,29 @@ impl Ctx<'_> {
         Ok(json!({
             "lead": { "id": lead.id, "name": lead.name },
             "assists": assists.iter().map(|u| json!({ "id": u.id, "name": u.name })).collect::<Vec<_>>(),
-            "sign_by": jiban_core::calendar::to_beijing(d.sign_by).to_string(),
-            "due_at": jiban_core::calendar::to_beijing(d.due_at).to_string(),
+            "sign_by": rfc3339(d.sign_by),
+            "due_at": rfc3339(d.due_at),
             "sla": { "sign_hours": rule.sign_hours, "handle_days": rule.handle_days },
             "category_corrected": corrected,
             "note": plan.note,
         }))
+    }
+}
+
+/// A time for an event's detail: RFC 3339 in Beijing time.
+pub fn rfc3339(t: OffsetDateTime) -> String {
+    jiban_core::calendar::to_beijing(t)
+        .format(&time::format_description::well_known::Rfc3339)
+        .unwrap_or_default()
+}
+
+/// 一般 / 重点 / 挂牌.
+pub fn supervision_level_label(level: &str) -> Option<&'static str> {
+    match level {
+        "general" => Some("一般"),
+        "key" => Some("重点"),
+        "listed" => Some("挂牌"),
+        _ => None,
     }
 }
 
@@ -678,6 +706,7 @@ pub async fn run(state: &AppState, p: &Principal, case_id: Uuid, cmd: Command) -
                         }
                     }
                     cx.case.due_at = Some(d.due_at);
+                    cx.tx.reset_sweep(cx.case.id).await?;
                     if let Some(u) = cx.case.lead_unit_id {
                         cx.notify_unit(
                             u,
@@ -776,13 +805,14 @@ pub async fn run(state: &AppState, p: &Principal, case_id: Uuid, cmd: Command) -
                 let due = cx.case.due_at.unwrap_or(cx.now).to_offset(BEIJING);
                 let new_due = end_of_working_day(&cal, cal.add_workdays(due.date(), days));
                 cx.case.due_at = Some(new_due);
+                cx.tx.reset_sweep(cx.case.id).await?;
                 for a in &mut cx.assignments {
                     if a.id == r.assignment_id {
                         a.due_at = new_due;
                     }
                 }
                 json!({ "request_id": request_id, "kind": "extension", "approved": true, "days": days,
-                        "due_at": new_due.to_string(), "note": note })
+                        "due_at": rfc3339(new_due), "note": note })
             } else {
                 cx.case.paused_at = Some(cx.now);
                 cx.case.review_on = r.review_on;
@@ -813,6 +843,7 @@ pub async fn run(state: &AppState, p: &Principal, case_id: Uuid, cmd: Command) -
             }
             cx.case.paused_at = None;
             cx.case.review_on = None;
+            cx.tx.reset_sweep(cx.case.id).await?;
             json!({ "paused_working_minutes": paused, "note": note })
         }
         Command::Merge { master_id } => {
@@ -902,6 +933,92 @@ pub async fn run(state: &AppState, p: &Principal, case_id: Uuid, cmd: Command) -
             }
             json!({ "note": note, "units": units.len() })
         }
+        Command::Supervise { level, days, note } => {
+            let label = supervision_level_label(&level).ok_or_else(|| {
+                AppError::invalid(
+                    "validation.unknown_value",
+                    "level",
+                    "督办级别应为 general（一般）、key（重点）或 listed（挂牌）",
+                )
+            })?;
+            if !(1..=30).contains(&days) {
+                return Err(AppError::invalid(
+                    "validation.range",
+                    "days",
+                    "督办时限应为 1 到 30 个工作日",
+                ));
+            }
+            let note = required("note", "督办要求", &note, 1000)?;
+            let Some(unit) = cx.case.lead_unit_id else {
+                return Err(AppError::Transition {
+                    code: "case.no_lead_unit",
+                    message: "该诉求尚无主办单位，不能督办".into(),
+                });
+            };
+            cx.transition(action)?;
+            let cal = calendar(&state.store, zone).await?;
+            let deadline = end_of_working_day(
+                &cal,
+                cal.add_workdays(cx.now.to_offset(BEIJING).date(), days),
+            );
+            let id = cx
+                .tx
+                .insert_supervision_order(
+                    zone, cx.case.id, unit, &level, &note, deadline, p.user.id,
+                )
+                .await?;
+            cx.notify_unit(
+                unit,
+                "case.supervision",
+                format!("{label}督办：{}，请于期限内签收并反馈", cx.case.case_no),
+            )
+            .await?;
+            if level != "general" {
+                let text = format!(
+                    "【即办】{label}督办：{} {}，请于 {} 前反馈。",
+                    cx.case.case_no,
+                    cx.case.title,
+                    deadline.date()
+                );
+                for head in state.store.unit_heads(unit).await? {
+                    cx.tx
+                        .notify(
+                            zone,
+                            Some(head.id),
+                            None,
+                            Some(cx.case.id),
+                            "case.supervision",
+                            &text,
+                            "",
+                        )
+                        .await?;
+                    if let Some(phone) = head.phone {
+                        cx.tx
+                            .enqueue_outbox(zone, "sms", &phone, json!({ "text": text }))
+                            .await?;
+                    }
+                }
+            }
+            json!({ "order_id": id, "level": level, "level_name": label, "days": days, "deadline": rfc3339(deadline), "note": note })
+        }
+        Command::AcknowledgeSupervision { order_id } => {
+            match my_assignment(p, &mut cx.assignments) {
+                Some(a) if is_lead(a) => {}
+                _ => return Err(not_yours("只有主办单位可以签收督办")),
+            }
+            cx.transition(action)?;
+            if !cx
+                .tx
+                .acknowledge_supervision_order(cx.case.id, order_id, p.user.id)
+                .await?
+            {
+                return Err(AppError::Transition {
+                    code: "case.order_acknowledged",
+                    message: "督办单不存在或已签收".into(),
+                });
+            }
+            json!({ "order_id": order_id })
+        }
     };
     finish(cx, action, &from_state, detail).await
 }
@@ -958,7 +1075,7 @@ pub fn allowed_actions(
     let lead = mine.is_some_and(is_lead);
     let submitter = is_submitter(p, case);
     let revisit = p.role == Role::Intake && case.channel != "portal";
-    let candidates: [(CaseAction, bool); 18] = [
+    let candidates: [(CaseAction, bool); 20] = [
         (CaseAction::Accept, true),
         (CaseAction::Reject, true),
         (CaseAction::Withdraw, submitter),
@@ -986,6 +1103,8 @@ pub fn allowed_actions(
         (CaseAction::SupervisorClose, true),
         (CaseAction::SupervisorRedispatch, true),
         (CaseAction::Remind, true),
+        (CaseAction::Supervise, case.lead_unit_id.is_some()),
+        (CaseAction::AcknowledgeSupervision, lead),
     ];
     candidates
         .into_iter()

@@ -18,6 +18,52 @@ pub struct Config {
     pub max_connections: u32,
     pub auth: AuthConfig,
     pub log: LogConfig,
+    pub jobs: JobsConfig,
+    pub outbox: OutboxConfig,
+}
+
+/// Background jobs (each runs on one node at a time, by lease).
+#[derive(Clone, Debug, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct JobsConfig {
+    /// Seconds between deadline sweeps (reminders, escalation); 0 turns the sweep off.
+    pub sweep_interval_secs: u64,
+    /// Seconds between outbox delivery passes; 0 turns delivery off.
+    pub outbox_interval_secs: u64,
+}
+
+impl Default for JobsConfig {
+    fn default() -> Self {
+        JobsConfig {
+            sweep_interval_secs: 300,
+            outbox_interval_secs: 30,
+        }
+    }
+}
+
+/// Where outbound messages go (HTTP POST of `{id, channel, to, payload}`).
+#[derive(Clone, Debug, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct OutboxConfig {
+    /// The SMS gateway's endpoint.
+    pub sms_url: Option<String>,
+    /// Default endpoint for webhook messages without their own URL.
+    pub webhook_url: Option<String>,
+    /// The superior platform's (e.g. the city 12345 platform's) endpoint.
+    pub superior_url: Option<String>,
+    /// Attempts before a message is marked failed.
+    pub max_attempts: i32,
+}
+
+impl Default for OutboxConfig {
+    fn default() -> Self {
+        OutboxConfig {
+            sms_url: None,
+            webhook_url: None,
+            superior_url: None,
+            max_attempts: 8,
+        }
+    }
 }
 
 #[derive(Clone, Debug, Deserialize)]
@@ -53,6 +99,8 @@ impl Default for Config {
             max_connections: 8,
             auth: AuthConfig::default(),
             log: LogConfig::default(),
+            jobs: JobsConfig::default(),
+            outbox: OutboxConfig::default(),
         }
     }
 }
@@ -87,6 +135,8 @@ impl fmt::Debug for Config {
             .field("max_connections", &self.max_connections)
             .field("auth", &self.auth)
             .field("log", &self.log)
+            .field("jobs", &self.jobs)
+            .field("outbox", &self.outbox)
             .finish()
     }
 }
@@ -145,6 +195,21 @@ impl Config {
         }
         if let Some(v) = get("JIBAN_COOKIE_SECURE") {
             self.auth.cookie_secure = matches!(v.as_str(), "1" | "true" | "yes");
+        }
+        if let Some(v) = get("JIBAN_SWEEP_INTERVAL_SECS") {
+            self.jobs.sweep_interval_secs = num("JIBAN_SWEEP_INTERVAL_SECS", v)?;
+        }
+        if let Some(v) = get("JIBAN_OUTBOX_INTERVAL_SECS") {
+            self.jobs.outbox_interval_secs = num("JIBAN_OUTBOX_INTERVAL_SECS", v)?;
+        }
+        if let Some(v) = get("JIBAN_SMS_URL") {
+            self.outbox.sms_url = Some(v);
+        }
+        if let Some(v) = get("JIBAN_WEBHOOK_URL") {
+            self.outbox.webhook_url = Some(v);
+        }
+        if let Some(v) = get("JIBAN_SUPERIOR_URL") {
+            self.outbox.superior_url = Some(v);
         }
         if let Some(v) = get("JIBAN_LOG") {
             self.log.level = v;

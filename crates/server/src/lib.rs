@@ -7,9 +7,11 @@ pub mod config;
 pub mod demo;
 pub mod error;
 pub mod extract;
+pub mod outbox;
 pub mod routes;
 pub mod spa;
 pub mod state;
+pub mod sweep;
 
 use crate::config::Config;
 use crate::state::AppState;
@@ -101,18 +103,32 @@ pub async fn serve(
     listener: tokio::net::TcpListener,
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> anyhow::Result<()> {
+    let mut jobs = vec![tokio::spawn(housekeeping(store.clone()))];
+    if cfg.jobs.sweep_interval_secs > 0 {
+        let every = Duration::from_secs(cfg.jobs.sweep_interval_secs);
+        jobs.push(tokio::spawn(sweep::run_forever(store.clone(), every)));
+    }
+    if cfg.jobs.outbox_interval_secs > 0 {
+        let every = Duration::from_secs(cfg.jobs.outbox_interval_secs);
+        jobs.push(tokio::spawn(outbox::run_forever(
+            store.clone(),
+            cfg.outbox.clone(),
+            every,
+        )));
+    }
     let state = AppState {
         store: store.clone(),
         cfg: Arc::new(cfg),
     };
-    let jobs = tokio::spawn(housekeeping(store.clone()));
     axum::serve(
         listener,
         app(state).into_make_service_with_connect_info::<SocketAddr>(),
     )
     .with_graceful_shutdown(shutdown)
     .await?;
-    jobs.abort();
+    for j in jobs {
+        j.abort();
+    }
     store.close().await;
     Ok(())
 }

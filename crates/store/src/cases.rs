@@ -103,6 +103,8 @@ pub struct CaseRow {
     pub closed_at: Option<OffsetDateTime>,
     pub event_count: i32,
     pub last_hash: String,
+    /// Set by the deadline sweep: `due_soon` or `overdue`.
+    pub alert: Option<String>,
     #[serde(skip)]
     #[sqlx(default)]
     pub total_count: i64,
@@ -118,7 +120,7 @@ macro_rules! case_select {
              c.idempotency_key, c.reject_reason, c.lead_unit_id, l.name AS lead_unit_name, c.sign_by, c.due_at, \
              c.bounces, c.reworks, c.rating, c.rating_comment, c.rated_at, c.merged_into, c.paused_at, \
              c.review_on, c.created_at, c.updated_at, c.dispatched_at, c.closed_at, c.event_count, c.last_hash, \
-             COUNT(*) OVER () AS total_count \
+             c.alert, COUNT(*) OVER () AS total_count \
              FROM cases c \
              LEFT JOIN categories k ON k.zone_id = c.zone_id AND k.code = c.category_code \
              LEFT JOIN enterprises e ON e.id = c.enterprise_id \
@@ -664,7 +666,8 @@ impl Tx {
                 "UPDATE cases SET state = $1, category_code = $2, urgency = $3, reject_reason = $4, lead_unit_id = $5, \
                  sign_by = $6, due_at = $7, bounces = $8, reworks = $9, rating = $10, rating_comment = $11, \
                  rated_at = $12, merged_into = $13, paused_at = $14, review_on = $15, updated_at = $16, \
-                 dispatched_at = $17, closed_at = $18, event_count = $19, last_hash = $20 WHERE id = $21",
+                 dispatched_at = $17, closed_at = $18, event_count = $19, last_hash = $20, \
+                 alert = CASE WHEN $1 IN ('dispatched','handling') THEN alert ELSE NULL END WHERE id = $21",
             )
             .bind(&k.state)
             .bind(&k.category_code)
@@ -818,6 +821,27 @@ impl Tx {
             .fetch_optional(&mut *c)
             .await
         })?)
+    }
+
+    /// Forgets what the sweep did for this case (its deadline moved: rework, extension, resume).
+    pub async fn reset_sweep(&mut self, case_id: Uuid) -> Result<()> {
+        with_tx!(self, |c| {
+            sqlx::query(
+                "DELETE FROM sweep_marks WHERE assignment_id IN (SELECT id FROM case_assignments WHERE case_id = $1)",
+            )
+            .bind(case_id)
+            .execute(&mut *c)
+            .await
+            .map(|r| r.rows_affected())
+        })?;
+        with_tx!(self, |c| {
+            sqlx::query("UPDATE cases SET alert = NULL WHERE id = $1")
+                .bind(case_id)
+                .execute(&mut *c)
+                .await
+                .map(|r| r.rows_affected())
+        })?;
+        Ok(())
     }
 
     /// Writes back an assignment's mutable columns.

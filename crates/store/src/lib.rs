@@ -20,6 +20,7 @@ pub mod enterprises;
 pub mod jobs;
 pub mod org;
 pub mod reference;
+pub mod supervision;
 pub mod testing;
 pub mod users;
 
@@ -339,6 +340,9 @@ impl Store {
     pub async fn wipe_all(&self) -> Result<()> {
         let mut tx = self.begin().await?;
         for table in [
+            "outbox",
+            "supervision_orders",
+            "sweep_marks",
             "notifications",
             "case_requests",
             "case_events",

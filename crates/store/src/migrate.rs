@@ -19,6 +19,11 @@ const SQLITE: &[Source] = &[
         "cases",
         include_str!("../migrations/sqlite/0002_cases.sql"),
     ),
+    (
+        3,
+        "supervision",
+        include_str!("../migrations/sqlite/0003_supervision.sql"),
+    ),
 ];
 
 const POSTGRES: &[Source] = &[
@@ -31,6 +36,11 @@ const POSTGRES: &[Source] = &[
         2,
         "cases",
         include_str!("../migrations/postgres/0002_cases.sql"),
+    ),
+    (
+        3,
+        "supervision",
+        include_str!("../migrations/postgres/0003_supervision.sql"),
     ),
 ];
 

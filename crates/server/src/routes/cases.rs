@@ -179,8 +179,48 @@ pub struct CaseDetail {
     /// return, reply, verify, rate, request_extension, request_pause, decide, resume, merge,
     /// supervisor_close, supervisor_redispatch.
     pub allowed_actions: Vec<String>,
+    /// 督办单 on this case.
+    pub supervision_orders: Vec<SupervisionOrderOut>,
     /// Working hours left to the handling deadline (negative when overdue), Beijing calendar.
     pub working_hours_left: Option<f64>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct SupervisionOrderOut {
+    pub id: Uuid,
+    pub unit_name: Option<String>,
+    /// general | key | listed
+    pub level: String,
+    pub level_name: String,
+    pub note: String,
+    #[serde(with = "time::serde::rfc3339")]
+    pub deadline: OffsetDateTime,
+    pub issued_by_name: Option<String>,
+    #[serde(with = "time::serde::rfc3339")]
+    pub issued_at: OffsetDateTime,
+    #[serde(with = "time::serde::rfc3339::option")]
+    pub acknowledged_at: Option<OffsetDateTime>,
+    #[serde(with = "time::serde::rfc3339::option")]
+    pub escalated_at: Option<OffsetDateTime>,
+}
+
+impl From<jiban_store::supervision::SupervisionOrderRow> for SupervisionOrderOut {
+    fn from(o: jiban_store::supervision::SupervisionOrderRow) -> Self {
+        SupervisionOrderOut {
+            id: o.id,
+            unit_name: o.unit_name,
+            level_name: casework::supervision_level_label(&o.level)
+                .unwrap_or("")
+                .into(),
+            level: o.level,
+            note: o.note,
+            deadline: bj(o.deadline),
+            issued_by_name: o.issued_by_name,
+            issued_at: bj(o.issued_at),
+            acknowledged_at: o.acknowledged_at.map(bj),
+            escalated_at: o.escalated_at.map(bj),
+        }
+    }
 }
 
 #[derive(Serialize, ToSchema)]
@@ -305,8 +345,13 @@ async fn detail(state: &AppState, p: &Principal, id: Uuid) -> ApiResult<CaseDeta
     let assignments = state.store.assignments(id).await?;
     let events = state.store.case_events(id).await?;
     let requests = state.store.case_requests(id).await?;
+    let orders = state.store.supervision_orders(id).await?;
     let pending = requests.iter().filter(|r| r.state == "pending").count();
-    let allowed = casework::allowed_actions(p, &case, &assignments, pending);
+    let open_orders = orders.iter().any(|o| o.acknowledged_at.is_none());
+    let allowed: Vec<&str> = casework::allowed_actions(p, &case, &assignments, pending)
+        .into_iter()
+        .filter(|a| *a != "acknowledge_supervision" || open_orders)
+        .collect();
     let working_hours_left = match case.due_at {
         Some(due)
             if CaseState::parse(&case.state)
@@ -330,6 +375,7 @@ async fn detail(state: &AppState, p: &Principal, id: Uuid) -> ApiResult<CaseDeta
         events: events.into_iter().map(Into::into).collect(),
         requests: requests.into_iter().map(Into::into).collect(),
         allowed_actions: allowed.into_iter().map(str::to_string).collect(),
+        supervision_orders: orders.into_iter().map(Into::into).collect(),
         working_hours_left,
     })
 }
@@ -972,6 +1018,46 @@ step!(
     "催办: notifies the units still signing or handling it.",
     NoteBody,
     |b| { Command::Remind { note: b.note } }
+);
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SuperviseBody {
+    /// general (一般) | key (重点) | listed (挂牌)
+    pub level: String,
+    /// Working days to answer (1–30).
+    pub days: u32,
+    pub note: String,
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AcknowledgeBody {
+    pub order_id: Uuid,
+}
+
+step!(
+    supervise,
+    "/api/v1/cases/{id}/supervise",
+    "督办: a supervision order to the lead unit with its own deadline (key and listed orders also text the unit's heads).",
+    SuperviseBody,
+    |b| {
+        Command::Supervise {
+            level: b.level,
+            days: b.days,
+            note: b.note,
+        }
+    }
+);
+step!(
+    acknowledge_supervision,
+    "/api/v1/cases/{id}/supervise/acknowledge",
+    "签收督办 by the lead unit.",
+    AcknowledgeBody,
+    |b| {
+        Command::AcknowledgeSupervision {
+            order_id: b.order_id,
+        }
+    }
 );
 step!(
     merge,

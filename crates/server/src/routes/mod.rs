@@ -81,6 +81,8 @@ pub fn api_router() -> OpenApiRouter<AppState> {
         .routes(routes!(cases::resume))
         .routes(routes!(cases::merge))
         .routes(routes!(cases::remind))
+        .routes(routes!(cases::supervise))
+        .routes(routes!(cases::acknowledge_supervision))
         .routes(routes!(cases::supervisor_decision))
         .routes(routes!(cases::calendar_deadline))
         .routes(routes!(cases::list_sla_rules, cases::put_sla_rule))
