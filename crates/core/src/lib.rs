@@ -28,6 +28,7 @@ pub mod calendar;
 pub mod case;
 pub mod category;
 pub mod error;
+pub mod files;
 pub mod industry;
 pub mod org;
 pub mod roles;

@@ -7,7 +7,7 @@
 use crate::auth::Principal;
 use crate::error::{ApiResult, AppError};
 use crate::state::AppState;
-use jiban_core::calendar::{BEIJING, DayKind, WorkCalendar};
+use jiban_core::calendar::{BEIJING, DayKind, OfficeHours, WorkCalendar};
 use jiban_core::case::{
     AssignmentRole, AssignmentState, CaseAction, CaseFacts, CaseState, SlaRule, Urgency, deadlines,
     end_of_working_day, next_state,
@@ -122,19 +122,31 @@ pub fn visibility(p: &Principal) -> CaseVisibility {
     }
 }
 
-/// The zone's work calendar: the national default overlaid with the zone's own days.
-pub async fn calendar(store: &Store, zone_id: Uuid) -> ApiResult<WorkCalendar> {
+/// The zone's work calendar: the national default overlaid with the zone's own days, with the
+/// configured office hours.
+pub async fn calendar(state: &AppState, zone_id: Uuid) -> ApiResult<WorkCalendar> {
+    zone_calendar(&state.store, zone_id, &state.cfg.office_hours()).await
+}
+
+/// [`calendar`] without an `AppState` (for background jobs).
+pub async fn zone_calendar(
+    store: &Store,
+    zone_id: Uuid,
+    hours: &OfficeHours,
+) -> ApiResult<WorkCalendar> {
     let from = Date::from_calendar_date(2000, time::Month::January, 1).expect("valid");
     let to = Date::from_calendar_date(2100, time::Month::December, 31).expect("valid");
     let days = store.calendar_days(zone_id, from, to).await?;
-    if days.is_empty() {
-        return Ok(WorkCalendar::china_default());
-    }
-    let entries = days.into_iter().filter_map(|d| {
-        let kind = DayKind::parse(&d.kind).ok()?;
-        Some((d.day, kind))
-    });
-    Ok(WorkCalendar::from_entries(entries))
+    let cal = if days.is_empty() {
+        WorkCalendar::china_default()
+    } else {
+        let entries = days.into_iter().filter_map(|d| {
+            let kind = DayKind::parse(&d.kind).ok()?;
+            Some((d.day, kind))
+        });
+        WorkCalendar::from_entries(entries)
+    };
+    Ok(cal.with_office_hours(hours.clone()))
 }
 
 /// The SLA rule for a category and urgency: the category's own rule, else its parent's, else the
@@ -391,7 +403,7 @@ impl Ctx<'_> {
             urgency,
         )
         .await?;
-        let cal = calendar(&self.state.store, self.case.zone_id).await?;
+        let cal = calendar(self.state, self.case.zone_id).await?;
         let d = deadlines(&cal, self.now, rule);
         self.tx
             .insert_assignment(
@@ -697,7 +709,7 @@ pub async fn run(state: &AppState, p: &Principal, case_id: Uuid, cmd: Command) -
                     let urgency = Urgency::parse(&cx.case.urgency)?;
                     let rule =
                         sla_rule(&state.store, zone, &cx.case.category_code, urgency).await?;
-                    let cal = calendar(&state.store, zone).await?;
+                    let cal = calendar(state, zone).await?;
                     let d = deadlines(&cal, cx.now, rule);
                     for a in &mut cx.assignments {
                         if is_lead(a) && a.state == AssignmentState::Replied.as_str() {
@@ -800,7 +812,7 @@ pub async fn run(state: &AppState, p: &Principal, case_id: Uuid, cmd: Command) -
                 .await?;
             cx.transition(action)?;
             if r.kind == "extension" {
-                let cal = calendar(&state.store, zone).await?;
+                let cal = calendar(state, zone).await?;
                 let days = r.days.unwrap_or(0).max(0) as u32;
                 let due = cx.case.due_at.unwrap_or(cx.now).to_offset(BEIJING);
                 let new_due = end_of_working_day(&cal, cal.add_workdays(due.date(), days));
@@ -823,7 +835,7 @@ pub async fn run(state: &AppState, p: &Principal, case_id: Uuid, cmd: Command) -
         Command::Resume { note } => {
             cx.transition(action)?;
             // the paused working time does not count: move every deadline by it
-            let cal = calendar(&state.store, zone).await?;
+            let cal = calendar(state, zone).await?;
             let paused = cx
                 .case
                 .paused_at
@@ -956,7 +968,7 @@ pub async fn run(state: &AppState, p: &Principal, case_id: Uuid, cmd: Command) -
                 });
             };
             cx.transition(action)?;
-            let cal = calendar(&state.store, zone).await?;
+            let cal = calendar(state, zone).await?;
             let deadline = end_of_working_day(
                 &cal,
                 cal.add_workdays(cx.now.to_offset(BEIJING).date(), days),

@@ -20,6 +20,8 @@ pub struct Config {
     pub log: LogConfig,
     pub jobs: JobsConfig,
     pub outbox: OutboxConfig,
+    /// Office hours that working-hour deadlines count, e.g. `08:30-12:00,14:00-17:30`.
+    pub office_hours: String,
 }
 
 /// Background jobs (each runs on one node at a time, by lease).
@@ -101,6 +103,7 @@ impl Default for Config {
             log: LogConfig::default(),
             jobs: JobsConfig::default(),
             outbox: OutboxConfig::default(),
+            office_hours: "08:30-12:00,14:00-17:30".into(),
         }
     }
 }
@@ -137,6 +140,7 @@ impl fmt::Debug for Config {
             .field("log", &self.log)
             .field("jobs", &self.jobs)
             .field("outbox", &self.outbox)
+            .field("office_hours", &self.office_hours)
             .finish()
     }
 }
@@ -159,7 +163,21 @@ impl Config {
             None => Config::default(),
         };
         cfg.apply_env(|k| std::env::var(k).ok())?;
+        cfg.validate()?;
         Ok(cfg)
+    }
+
+    /// Checks what cannot be checked field by field.
+    pub fn validate(&self) -> anyhow::Result<()> {
+        jiban_core::calendar::OfficeHours::parse(&self.office_hours)
+            .map_err(|e| anyhow::anyhow!("配置项 office_hours 有误：{}", e.message))?;
+        Ok(())
+    }
+
+    /// The parsed office hours (the default when the setting is invalid; `validate` refuses that
+    /// at start).
+    pub fn office_hours(&self) -> jiban_core::calendar::OfficeHours {
+        jiban_core::calendar::OfficeHours::parse(&self.office_hours).unwrap_or_default()
     }
 
     /// Applies `JIBAN_*` variables through `get` (injected for tests).
@@ -210,6 +228,9 @@ impl Config {
         }
         if let Some(v) = get("JIBAN_SUPERIOR_URL") {
             self.outbox.superior_url = Some(v);
+        }
+        if let Some(v) = get("JIBAN_OFFICE_HOURS") {
+            self.office_hours = v;
         }
         if let Some(v) = get("JIBAN_LOG") {
             self.log.level = v;

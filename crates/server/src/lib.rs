@@ -24,7 +24,6 @@ use std::sync::Arc;
 use std::time::Duration;
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::compression::CompressionLayer;
-use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
 use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
@@ -61,7 +60,7 @@ pub fn app(state: AppState) -> Router {
         .route("/readyz", get(routes::health::readyz))
         .fallback(spa::serve)
         .with_state(state)
-        .layer(RequestBodyLimitLayer::new(2 * 1024 * 1024))
+        .layer(axum::extract::DefaultBodyLimit::max(2 * 1024 * 1024))
         .layer(CompressionLayer::new())
         .layer(TimeoutLayer::with_status_code(
             StatusCode::REQUEST_TIMEOUT,
@@ -106,7 +105,11 @@ pub async fn serve(
     let mut jobs = vec![tokio::spawn(housekeeping(store.clone()))];
     if cfg.jobs.sweep_interval_secs > 0 {
         let every = Duration::from_secs(cfg.jobs.sweep_interval_secs);
-        jobs.push(tokio::spawn(sweep::run_forever(store.clone(), every)));
+        jobs.push(tokio::spawn(sweep::run_forever(
+            store.clone(),
+            cfg.office_hours(),
+            every,
+        )));
     }
     if cfg.jobs.outbox_interval_secs > 0 {
         let every = Duration::from_secs(cfg.jobs.outbox_interval_secs);

@@ -13,7 +13,8 @@
 //!
 //! Supervision orders past their deadline and not acknowledged are escalated to the zone's leaders.
 
-use crate::casework::calendar;
+use crate::casework::zone_calendar;
+use jiban_core::calendar::OfficeHours;
 use jiban_core::calendar::{BEIJING, WorkCalendar};
 use jiban_store::supervision::SweepCandidate;
 use jiban_store::{Store, now as store_now};
@@ -90,7 +91,11 @@ fn due_kinds(
 }
 
 /// One pass of the sweep at `now`.
-pub async fn sweep(store: &Store, now: OffsetDateTime) -> anyhow::Result<SweepReport> {
+pub async fn sweep(
+    store: &Store,
+    hours: &OfficeHours,
+    now: OffsetDateTime,
+) -> anyhow::Result<SweepReport> {
     let mut report = SweepReport::default();
     let default_cal = WorkCalendar::china_default();
     // the widest window any zone's calendar could need: one working day ahead, plus slack for a
@@ -102,7 +107,7 @@ pub async fn sweep(store: &Store, now: OffsetDateTime) -> anyhow::Result<SweepRe
         let cal = match calendars.entry(c.zone_id) {
             std::collections::hash_map::Entry::Occupied(e) => e.into_mut(),
             std::collections::hash_map::Entry::Vacant(v) => {
-                let cal = calendar(store, c.zone_id)
+                let cal = zone_calendar(store, c.zone_id, hours)
                     .await
                     .map_err(|e| anyhow::anyhow!("{e}"))?;
                 v.insert(cal)
@@ -293,14 +298,14 @@ async fn act(store: &Store, c: &SweepCandidate, kind: Kind) -> anyhow::Result<bo
 }
 
 /// Runs the sweep every `every`, on the node that holds the lease.
-pub async fn run_forever(store: Store, every: std::time::Duration) {
+pub async fn run_forever(store: Store, hours: OfficeHours, every: std::time::Duration) {
     let holder = jiban_store::new_id().to_string();
     let mut tick = tokio::time::interval(every);
     loop {
         tick.tick().await;
         let ttl = Duration::seconds(every.as_secs() as i64 * 2 + 30);
         match store.try_lease("case_sweep", &holder, ttl).await {
-            Ok(true) => match sweep(&store, store_now()).await {
+            Ok(true) => match sweep(&store, &hours, store_now()).await {
                 Ok(r) if r != SweepReport::default() => tracing::info!(report = ?r, "case sweep"),
                 Ok(_) => {}
                 Err(e) => tracing::warn!(error = %e, "case sweep failed"),

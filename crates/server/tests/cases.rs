@@ -957,6 +957,49 @@ async fn calendar_and_sla_rules(app: TestApp) {
         body_put(&app, &admin, "/api/v1/sla-rules", rule).await.0,
         StatusCode::OK
     );
+    // the administrator enters next year's holidays; deadlines follow at once
+    let day = json!({ "date": "2027-01-01", "kind": "holiday", "name": "元旦" });
+    assert_error(
+        &body_put(&app, &c, "/api/v1/calendar/days", day.clone()).await,
+        StatusCode::FORBIDDEN,
+        "auth.forbidden",
+        None,
+    );
+    assert_eq!(
+        app.get(&c, "/api/v1/calendar/deadline?from=2026-12-31&workdays=1")
+            .await
+            .1["deadline"],
+        "2027-01-01"
+    );
+    assert_eq!(
+        body_put(&app, &admin, "/api/v1/calendar/days", day).await.0,
+        StatusCode::OK
+    );
+    assert_eq!(
+        app.get(&c, "/api/v1/calendar/deadline?from=2026-12-31&workdays=1")
+            .await
+            .1["deadline"],
+        "2027-01-04"
+    );
+    let bad = json!({ "date": "2027-01-05", "kind": "workday", "name": "调休" });
+    assert_error(
+        &body_put(&app, &admin, "/api/v1/calendar/days", bad).await,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "validation.calendar.workday",
+        Some("date"),
+    );
+    let r = admin
+        .delete(app.url("/api/v1/calendar/days/2027-01-01"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::NO_CONTENT);
+    assert_eq!(
+        app.get(&c, "/api/v1/calendar/deadline?from=2026-12-31&workdays=1")
+            .await
+            .1["deadline"],
+        "2027-01-01"
+    );
     // the new rule applies to the next dispatch
     let (id, ..) = dispatched_case(&app).await;
     let v = app.get(&admin, &format!("/api/v1/cases/{id}")).await.1;
@@ -1102,6 +1145,146 @@ mod extras {
             StatusCode::UNPROCESSABLE_ENTITY,
             "validation.unknown_value",
             Some("state"),
+        );
+    }
+}
+
+mod uploads {
+    use super::*;
+
+    both_backends!(attachments_are_checked_stored_and_scoped);
+
+    fn png() -> Vec<u8> {
+        let img = image::RgbImage::from_fn(640, 480, |x, y| {
+            image::Rgb([(x % 256) as u8, (y % 256) as u8, 128])
+        });
+        let mut buf = std::io::Cursor::new(Vec::new());
+        img.write_to(&mut buf, image::ImageFormat::Png).unwrap();
+        buf.into_inner()
+    }
+
+    async fn upload(
+        app: &TestApp,
+        c: &Client,
+        id: &str,
+        name: &str,
+        bytes: Vec<u8>,
+    ) -> (StatusCode, Value) {
+        let boundary = "jibanBoundary7MA4YWxkTrZu0gW";
+        let mut body = Vec::new();
+        body.extend_from_slice(
+            format!(
+                "--{boundary}\r\nContent-Disposition: form-data; name=\"note\"\r\n\r\n现场照片\r\n"
+            )
+            .as_bytes(),
+        );
+        body.extend_from_slice(
+            format!("--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{name}\"\r\nContent-Type: application/octet-stream\r\n\r\n")
+                .as_bytes(),
+        );
+        body.extend_from_slice(&bytes);
+        body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
+        let r = c
+            .post(app.url(&format!("/api/v1/cases/{id}/attachments")))
+            .header(
+                "content-type",
+                format!("multipart/form-data; boundary={boundary}"),
+            )
+            .body(body)
+            .send()
+            .await
+            .unwrap();
+        common::body(r).await
+    }
+
+    async fn attachments_are_checked_stored_and_scoped(app: TestApp) {
+        let (id, qiye, _intake, dispatcher) = dispatched_case(&app).await;
+        let (s, a) = upload(&app, &qiye, &id, "现场.png", png()).await;
+        assert_eq!(s, StatusCode::CREATED, "{a}");
+        assert_eq!(a["content_type"], "image/png");
+        assert_eq!(a["note"], "现场照片");
+        assert_eq!(a["sha256"].as_str().unwrap().len(), 64);
+        let thumb = dispatcher
+            .get(app.url(a["thumb_url"].as_str().unwrap()))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(thumb.headers()["content-type"], "image/jpeg");
+        let t = image::load_from_memory(&thumb.bytes().await.unwrap()).unwrap();
+        assert_eq!((t.width(), t.height()), (320, 240));
+        let file = dispatcher
+            .get(app.url(a["url"].as_str().unwrap()))
+            .send()
+            .await
+            .unwrap();
+        assert!(
+            file.headers()["content-disposition"]
+                .to_str()
+                .unwrap()
+                .contains("UTF-8''")
+        );
+        assert_eq!(file.bytes().await.unwrap().to_vec(), png());
+        // refused: a disguised executable, a broken image, nothing at all
+        let r = upload(
+            &app,
+            &qiye,
+            &id,
+            "照片.jpg",
+            b"MZ\x90\x00this is not an image".to_vec(),
+        )
+        .await;
+        assert_error(
+            &r,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "validation.file_type",
+            Some("file"),
+        );
+        let r = upload(
+            &app,
+            &qiye,
+            &id,
+            "坏图.png",
+            b"\x89PNG\r\n\x1a\nbroken".to_vec(),
+        )
+        .await;
+        assert_error(
+            &r,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "validation.image",
+            Some("file"),
+        );
+        let big = vec![b'%'; 21 * 1024 * 1024];
+        let r = upload(&app, &qiye, &id, "大文件.pdf", big).await;
+        assert_eq!(r.0, StatusCode::PAYLOAD_TOO_LARGE, "{}", r.1);
+        // the upload is in the chain; nobody outside the case sees it
+        let v = app.get(&dispatcher, &format!("/api/v1/cases/{id}")).await.1;
+        assert_eq!(
+            v["events"].as_array().unwrap().last().unwrap()["action"],
+            "attach"
+        );
+        assert_eq!(
+            app.get(&dispatcher, &format!("/api/v1/cases/{id}/attachments"))
+                .await
+                .1
+                .as_array()
+                .unwrap()
+                .len(),
+            1
+        );
+        let other = app.login("handler_js").await;
+        let r = other
+            .get(app.url(a["url"].as_str().unwrap()))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), StatusCode::NOT_FOUND);
+        assert!(
+            app.store
+                .verify_case_chains(None)
+                .await
+                .unwrap()
+                .1
+                .is_empty()
         );
     }
 }

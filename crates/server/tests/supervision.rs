@@ -10,6 +10,9 @@ use serde_json::{Value, json};
 use std::sync::{Arc, Mutex};
 use time::Duration;
 
+static HOURS: std::sync::LazyLock<jiban_core::calendar::OfficeHours> =
+    std::sync::LazyLock::new(Default::default);
+
 both_backends!(
     sweep_reminds_escalates_once,
     supervision_orders,
@@ -51,13 +54,15 @@ async fn sweep_reminds_escalates_once(app: TestApp) {
     let (id, dispatcher) = dispatched_to(&app, "经济发展部").await;
     let now = jiban_store::now();
     // nothing is due yet
-    let r = jiban_server::sweep::sweep(&app.store, now).await.unwrap();
+    let r = jiban_server::sweep::sweep(&app.store, &HOURS, now)
+        .await
+        .unwrap();
     assert_eq!(r, Default::default());
     // a month later everything is: two passes at once act once
     let later = now + Duration::days(30);
     let (a, b) = tokio::join!(
-        jiban_server::sweep::sweep(&app.store, later),
-        jiban_server::sweep::sweep(&app.store, later)
+        jiban_server::sweep::sweep(&app.store, &HOURS, later),
+        jiban_server::sweep::sweep(&app.store, &HOURS, later)
     );
     let (a, b) = (a.unwrap(), b.unwrap());
     assert_eq!(
@@ -69,7 +74,9 @@ async fn sweep_reminds_escalates_once(app: TestApp) {
     assert_eq!(a.escalated_to_head + b.escalated_to_head, 1);
     assert_eq!(a.escalated_up + b.escalated_up, 1);
     assert_eq!(
-        jiban_server::sweep::sweep(&app.store, later).await.unwrap(),
+        jiban_server::sweep::sweep(&app.store, &HOURS, later)
+            .await
+            .unwrap(),
         Default::default(),
         "idempotent"
     );
@@ -135,7 +142,9 @@ async fn sweep_reminds_escalates_once(app: TestApp) {
         v["case"]["due_at"].as_str().unwrap()
             > v["events"][2]["detail"]["due_at"].as_str().unwrap_or("")
     );
-    let r = jiban_server::sweep::sweep(&app.store, later).await.unwrap();
+    let r = jiban_server::sweep::sweep(&app.store, &HOURS, later)
+        .await
+        .unwrap();
     assert_eq!(r.overdue, 2, "the new deadline is watched afresh: {r:?}");
 }
 
@@ -268,7 +277,7 @@ async fn supervision_orders(app: TestApp) {
         json!({ "level": "listed", "days": 1, "note": "挂牌督办" }),
     )
     .await;
-    let r = jiban_server::sweep::sweep(&app.store, jiban_store::now() + Duration::days(20))
+    let r = jiban_server::sweep::sweep(&app.store, &HOURS, jiban_store::now() + Duration::days(20))
         .await
         .unwrap();
     assert_eq!(r.orders_escalated, 1);

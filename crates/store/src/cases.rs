@@ -1056,3 +1056,84 @@ impl Store {
         Ok(n > 0)
     }
 }
+
+#[derive(Debug, Clone, FromRow, Serialize)]
+pub struct AttachmentRow {
+    pub id: Uuid,
+    pub zone_id: Uuid,
+    pub case_id: Uuid,
+    pub file_name: String,
+    pub content_type: String,
+    pub size: i64,
+    pub sha256: String,
+    pub has_thumb: bool,
+    pub note: Option<String>,
+    pub uploaded_by: Uuid,
+    pub uploaded_by_name: Option<String>,
+    pub created_at: OffsetDateTime,
+}
+
+const ATTACHMENT_COLS: &str = "SELECT a.id, a.zone_id, a.case_id, a.file_name, a.content_type, a.size, a.sha256, \
+     a.has_thumb, a.note, a.uploaded_by, u.display_name AS uploaded_by_name, a.created_at \
+     FROM case_attachments a LEFT JOIN users u ON u.id = a.uploaded_by ";
+
+impl Store {
+    pub async fn attachments(&self, case_id: Uuid) -> Result<Vec<AttachmentRow>> {
+        let sql = format!("{ATTACHMENT_COLS} WHERE a.case_id = $1 ORDER BY a.id");
+        Ok(with_pool!(self, |p| {
+            sqlx::query_as::<_, AttachmentRow>(sqlx::AssertSqlSafe(sql.clone()))
+                .bind(case_id)
+                .fetch_all(p)
+                .await
+        })?)
+    }
+
+    pub async fn attachment(&self, zone_id: Uuid, id: Uuid) -> Result<Option<AttachmentRow>> {
+        let sql = format!("{ATTACHMENT_COLS} WHERE a.zone_id = $1 AND a.id = $2");
+        Ok(with_pool!(self, |p| {
+            sqlx::query_as::<_, AttachmentRow>(sqlx::AssertSqlSafe(sql.clone()))
+                .bind(zone_id)
+                .bind(id)
+                .fetch_optional(p)
+                .await
+        })?)
+    }
+}
+
+impl Tx {
+    #[allow(clippy::too_many_arguments)]
+    pub async fn insert_attachment(
+        &mut self,
+        case: &CaseRow,
+        file_name: &str,
+        content_type: &str,
+        size: i64,
+        sha256: &str,
+        has_thumb: bool,
+        note: Option<&str>,
+        uploaded_by: Uuid,
+    ) -> Result<Uuid> {
+        let id = crate::new_id();
+        with_tx!(self, |c| {
+            sqlx::query(
+                "INSERT INTO case_attachments (id, zone_id, case_id, file_name, content_type, size, sha256, has_thumb, \
+                 note, uploaded_by, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
+            )
+            .bind(id)
+            .bind(case.zone_id)
+            .bind(case.id)
+            .bind(file_name)
+            .bind(content_type)
+            .bind(size)
+            .bind(sha256)
+            .bind(has_thumb)
+            .bind(note)
+            .bind(uploaded_by)
+            .bind(now())
+            .execute(&mut *c)
+            .await
+            .map(|r| r.rows_affected())
+        })?;
+        Ok(id)
+    }
+}

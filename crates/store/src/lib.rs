@@ -340,6 +340,7 @@ impl Store {
     pub async fn wipe_all(&self) -> Result<()> {
         let mut tx = self.begin().await?;
         for table in [
+            "case_attachments",
             "outbox",
             "supervision_orders",
             "sweep_marks",

@@ -24,6 +24,11 @@ const SQLITE: &[Source] = &[
         "supervision",
         include_str!("../migrations/sqlite/0003_supervision.sql"),
     ),
+    (
+        4,
+        "attachments",
+        include_str!("../migrations/sqlite/0004_attachments.sql"),
+    ),
 ];
 
 const POSTGRES: &[Source] = &[
@@ -41,6 +46,11 @@ const POSTGRES: &[Source] = &[
         3,
         "supervision",
         include_str!("../migrations/postgres/0003_supervision.sql"),
+    ),
+    (
+        4,
+        "attachments",
+        include_str!("../migrations/postgres/0004_attachments.sql"),
     ),
 ];
 

@@ -76,6 +76,19 @@ impl Tx {
         Ok(())
     }
 
+    /// Removes a zone's entry for a day (it becomes an ordinary weekday or weekend); false if none.
+    pub async fn delete_calendar_day(&mut self, zone_id: Uuid, day: Date) -> Result<bool> {
+        let n = with_tx!(self, |c| {
+            sqlx::query("DELETE FROM calendar_days WHERE zone_id = $1 AND day = $2")
+                .bind(zone_id)
+                .bind(day)
+                .execute(&mut *c)
+                .await
+                .map(|r| r.rows_affected())
+        })?;
+        Ok(n > 0)
+    }
+
     pub async fn upsert_calendar_day(&mut self, zone_id: Uuid, row: &CalendarDayRow) -> Result<()> {
         with_tx!(self, |c| {
             sqlx::query(

@@ -357,7 +357,7 @@ async fn detail(state: &AppState, p: &Principal, id: Uuid) -> ApiResult<CaseDeta
             if CaseState::parse(&case.state)
                 .is_ok_and(|s| s.clock_runs() || s == CaseState::Replied) =>
         {
-            let cal = casework::calendar(&state.store, p.zone_id()).await?;
+            let cal = casework::calendar(state, p.zone_id()).await?;
             let now = jiban_store::now().to_offset(BEIJING);
             let due = due.to_offset(BEIJING);
             let minutes = if due >= now {
@@ -776,7 +776,7 @@ pub async fn case_stats(
         )
         .await?
         .1;
-    let cal = casework::calendar(&state.store, p.zone_id()).await?;
+    let cal = casework::calendar(&state, p.zone_id()).await?;
     let soon = cal.add_working_hours(now.to_offset(BEIJING), 8);
     let due_by_soon = state
         .store
@@ -1267,7 +1267,7 @@ pub async fn calendar_deadline(
             "工作日数应在 0 到 365 之间",
         ));
     }
-    let cal = casework::calendar(&state.store, p.zone_id()).await?;
+    let cal = casework::calendar(&state, p.zone_id()).await?;
     Ok(Json(DeadlineOut {
         from: q.from,
         workdays: q.workdays,

@@ -2,6 +2,7 @@
 //! router and the OpenAPI document are built from the same list in [`api_router`], so the
 //! document cannot drift from the code.
 
+pub mod attachments;
 pub mod audit;
 pub mod auth;
 pub mod cases;
@@ -51,7 +52,11 @@ pub fn api_router() -> OpenApiRouter<AppState> {
         .routes(routes!(auth::revoke_token))
         .routes(routes!(reference::roles))
         .routes(routes!(reference::categories))
-        .routes(routes!(reference::calendar_days))
+        .routes(routes!(
+            reference::calendar_days,
+            reference::put_calendar_day
+        ))
+        .routes(routes!(reference::delete_calendar_day))
         .routes(routes!(reference::overview))
         .routes(routes!(org::list_units, org::create_unit))
         .routes(routes!(org::update_unit))
@@ -90,4 +95,15 @@ pub fn api_router() -> OpenApiRouter<AppState> {
         .routes(routes!(notifications::list))
         .routes(routes!(notifications::unread_count))
         .routes(routes!(notifications::mark_read))
+        .routes(routes!(attachments::list))
+        .routes(routes!(attachments::download))
+        .routes(routes!(attachments::thumbnail))
+        .merge(
+            // uploads may be larger than the 2 MB every other body is held to
+            OpenApiRouter::new()
+                .routes(routes!(attachments::upload))
+                .layer(axum::extract::DefaultBodyLimit::max(
+                    attachments::MAX_BYTES as usize + 64 * 1024,
+                )),
+        )
 }

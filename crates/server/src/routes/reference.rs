@@ -197,3 +197,92 @@ pub async fn overview(State(state): State<AppState>, p: Principal) -> ApiResult<
             .collect(),
     }))
 }
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CalendarDayIn {
+    pub date: Date,
+    /// holiday (放假) | workday (调休上班)
+    pub kind: String,
+    /// e.g. 春节, 国庆节调休上班
+    pub name: String,
+}
+
+/// Sets a holiday or a make-up working day (e.g. when the State Council publishes next year's
+/// notice). Deadlines computed afterwards use it.
+#[utoipa::path(put, path = "/api/v1/calendar/days", tag = "参考数据",
+    request_body = CalendarDayIn,
+    responses((status = 200, body = CalendarDayOut), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn put_calendar_day(
+    State(state): State<AppState>,
+    p: Principal,
+    crate::extract::ApiJson(b): crate::extract::ApiJson<CalendarDayIn>,
+) -> ApiResult<Json<CalendarDayOut>> {
+    p.require(Permission::CalendarWrite)?;
+    let kind = jiban_core::calendar::DayKind::parse(&b.kind).map_err(|e| e.with_field("kind"))?;
+    let name = jiban_core::text::required_line("name", "名称", &b.name, 32)?;
+    let weekend = matches!(
+        b.date.weekday(),
+        time::Weekday::Saturday | time::Weekday::Sunday
+    );
+    if kind.as_str() == "workday" && !weekend {
+        return Err(AppError::invalid(
+            "validation.calendar.workday",
+            "date",
+            "调休上班日应为周六或周日",
+        ));
+    }
+    let mut tx = state.store.begin().await?;
+    tx.upsert_calendar_day(
+        p.zone_id(),
+        &jiban_store::reference::CalendarDayRow {
+            day: b.date,
+            kind: kind.as_str().into(),
+            name: name.clone(),
+        },
+    )
+    .await?;
+    tx.audit(&p.actor(), jiban_store::audit::NewAudit {
+        zone_id: p.zone_id(),
+        action: "calendar.set",
+        target_type: "calendar_day",
+        target_id: None,
+        detail: serde_json::json!({ "date": b.date.to_string(), "kind": kind.as_str(), "name": name }),
+    })
+    .await?;
+    tx.commit().await?;
+    Ok(Json(CalendarDayOut {
+        date: b.date,
+        kind: kind.as_str().into(),
+        name,
+    }))
+}
+
+/// Removes a day's entry: it becomes an ordinary weekday or weekend again.
+#[utoipa::path(delete, path = "/api/v1/calendar/days/{date}", tag = "参考数据",
+    params(("date" = String, Path, description = "YYYY-MM-DD")),
+    responses((status = 204), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+pub async fn delete_calendar_day(
+    State(state): State<AppState>,
+    p: Principal,
+    crate::extract::ApiPath(date): crate::extract::ApiPath<Date>,
+) -> ApiResult<axum::http::StatusCode> {
+    p.require(Permission::CalendarWrite)?;
+    let mut tx = state.store.begin().await?;
+    if !tx.delete_calendar_day(p.zone_id(), date).await? {
+        return Err(AppError::not_found("该日期的节假日设置"));
+    }
+    tx.audit(
+        &p.actor(),
+        jiban_store::audit::NewAudit {
+            zone_id: p.zone_id(),
+            action: "calendar.unset",
+            target_type: "calendar_day",
+            target_id: None,
+            detail: serde_json::json!({ "date": date.to_string() }),
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(axum::http::StatusCode::NO_CONTENT)
+}

@@ -1,0 +1,16 @@
+-- Attachments of cases (SQLite). Keep in step with ../postgres/0004_attachments.sql.
+-- Files live on disk, content-addressed by sha256 under <data_dir>/attachments; rows point at them.
+CREATE TABLE case_attachments (
+    id            BLOB PRIMARY KEY NOT NULL,
+    zone_id       BLOB NOT NULL,
+    case_id       BLOB NOT NULL REFERENCES cases(id),
+    file_name     TEXT NOT NULL,
+    content_type  TEXT NOT NULL,
+    size          INTEGER NOT NULL,
+    sha256        TEXT NOT NULL,
+    has_thumb     BOOLEAN NOT NULL DEFAULT FALSE,
+    note          TEXT,
+    uploaded_by   BLOB NOT NULL REFERENCES users(id),
+    created_at    TEXT NOT NULL
+);
+CREATE INDEX ix_case_attachments__case ON case_attachments(case_id);
