@@ -1,0 +1,285 @@
+//! `jiban-bench` — the measurements behind BENCHMARKS.md.
+//!
+//! - `intake`: files hotline cases over HTTP against a running server with N concurrent clients
+//!   and reports cases/s and latency percentiles.
+//! - `queue`: loads the demo zone and N cases (default 1,000,000; 97 % closed, the rest open and
+//!   spread over the units) into a fresh database, then times a department's work queue and the
+//!   dispatcher's zone-wide list.
+//!
+//! Timings are printed, never asserted: the figures go into BENCHMARKS.md with the machine and date.
+
+use anyhow::{Context, bail};
+use clap::{Parser, Subcommand};
+use jiban_store::cases::{CaseFilter, CaseOrder, CaseVisibility};
+use jiban_store::{DbPool, Page, Store, StoreOptions};
+use rand::{Rng, SeedableRng};
+use std::time::{Duration, Instant};
+use time::OffsetDateTime;
+use uuid::Uuid;
+
+#[derive(Parser)]
+#[command(about = "jiban benchmarks")]
+struct Cli {
+    #[command(subcommand)]
+    cmd: Cmd,
+}
+
+#[derive(Subcommand)]
+enum Cmd {
+    /// Case intake over HTTP against a running server (demo zone loaded).
+    Intake {
+        #[arg(long, default_value = "http://127.0.0.1:8080")]
+        base: String,
+        #[arg(long, default_value_t = 2000)]
+        n: usize,
+        #[arg(long, default_value_t = 8)]
+        concurrency: usize,
+    },
+    /// Department queue and zone list at scale, in process, on a fresh database.
+    Queue {
+        /// A database URL for an EMPTY database (sqlite://… or postgres://…).
+        #[arg(long)]
+        database_url: String,
+        #[arg(long, default_value_t = 1_000_000)]
+        cases: usize,
+        #[arg(long, default_value_t = 200)]
+        iterations: usize,
+    },
+}
+
+fn percentiles(mut v: Vec<Duration>) -> String {
+    v.sort();
+    let p = |q: f64| v[((v.len() as f64 - 1.0) * q).round() as usize].as_secs_f64() * 1000.0;
+    format!(
+        "p50 {:.2} ms · p95 {:.2} ms · p99 {:.2} ms · max {:.2} ms",
+        p(0.50),
+        p(0.95),
+        p(0.99),
+        p(1.0)
+    )
+}
+
+#[tokio::main]
+async fn main() -> anyhow::Result<()> {
+    match Cli::parse().cmd {
+        Cmd::Intake { base, n, concurrency } => intake(&base, n, concurrency).await,
+        Cmd::Queue { database_url, cases, iterations } => queue(&database_url, cases, iterations).await,
+    }
+}
+
+async fn intake(base: &str, n: usize, concurrency: usize) -> anyhow::Result<()> {
+    let client = reqwest::Client::builder().cookie_store(true).build()?;
+    let r = client
+        .post(format!("{base}/api/v1/auth/login"))
+        .json(&serde_json::json!({ "username": "intake", "password": jiban_demo::DEMO_PASSWORD }))
+        .send()
+        .await?;
+    if !r.status().is_success() {
+        bail!("login failed: {}", r.text().await?);
+    }
+    let categories = ["QY01", "QY03", "QY05", "ZW01", "CS01", "CS02", "AQ01", "CS05"];
+    let started = Instant::now();
+    let per = n.div_ceil(concurrency);
+    let mut tasks = Vec::new();
+    for w in 0..concurrency {
+        let client = client.clone();
+        let base = base.to_string();
+        tasks.push(tokio::spawn(async move {
+            let mut lat = Vec::with_capacity(per);
+            for i in 0..per {
+                let k = w * per + i;
+                let body = serde_json::json!({
+                    "channel": "hotline",
+                    "title": format!("压测诉求 {k}：路灯不亮"),
+                    "description": "锦绣路与东湖路交口路灯连续三晚不亮，夜间通行不便，请尽快维修。",
+                    "category_code": categories[k % categories.len()],
+                    "urgency": if k % 10 == 0 { "urgent" } else { "normal" },
+                    "person_name": "王先生",
+                    "person_phone": "13955512345",
+                    "address": "锦绣路188号",
+                    "idempotency_key": format!("bench-{w}-{i}-{}", Uuid::now_v7()),
+                });
+                let t = Instant::now();
+                let r = client.post(format!("{base}/api/v1/cases")).json(&body).send().await?;
+                let status = r.status();
+                let _ = r.bytes().await?;
+                if status.as_u16() != 201 {
+                    bail!("intake failed with {status}");
+                }
+                lat.push(t.elapsed());
+            }
+            Ok::<_, anyhow::Error>(lat)
+        }));
+    }
+    let mut all = Vec::new();
+    for t in tasks {
+        all.extend(t.await??);
+    }
+    let secs = started.elapsed().as_secs_f64();
+    println!(
+        "intake: {} cases in {:.1} s with {concurrency} clients → {:.0} cases/s; {}",
+        all.len(),
+        secs,
+        all.len() as f64 / secs,
+        percentiles(all)
+    );
+    Ok(())
+}
+
+async fn queue(url: &str, n: usize, iterations: usize) -> anyhow::Result<()> {
+    let store = Store::connect(url, &StoreOptions::default()).await?;
+    if !jiban_server::demo::is_empty(&store).await? {
+        bail!("the database must be empty");
+    }
+    let t = Instant::now();
+    let demo = jiban_server::demo::load(&store).await?;
+    println!("demo zone loaded in {:.1} s", t.elapsed().as_secs_f64());
+    let units: Vec<_> = store
+        .org_units(demo.zone_id)
+        .await?
+        .into_iter()
+        .filter(|u| u.kind == "department" || u.kind == "street")
+        .collect();
+    let grids: Vec<Uuid> = store
+        .org_units(demo.zone_id)
+        .await?
+        .into_iter()
+        .filter(|u| u.kind == "grid")
+        .map(|u| u.id)
+        .collect();
+    let intake = store.user_by_username("intake").await?.context("intake account")?;
+    let t = Instant::now();
+    seed(&store, demo.zone_id, intake.id, &units.iter().map(|u| u.id).collect::<Vec<_>>(), &grids, n).await?;
+    println!("seeded {n} cases (+1 assignment each) in {:.1} s", t.elapsed().as_secs_f64());
+
+    let dept = units.iter().find(|u| u.name == "经济发展部").context("经济发展部")?;
+    let page = Page::new(Some(1), Some(20));
+    let mut lat = Vec::new();
+    let mut total = 0;
+    for _ in 0..iterations {
+        let t = Instant::now();
+        let (rows, tot) = store.unit_queue(dept.id, &[], page).await?;
+        lat.push(t.elapsed());
+        total = tot;
+        assert!(!rows.is_empty());
+    }
+    println!("department queue (经济发展部, {total} open items, page of 20): {}", percentiles(lat));
+
+    let mut lat = Vec::new();
+    let f = CaseFilter {
+        states: vec!["dispatched".into(), "handling".into()],
+        ..Default::default()
+    };
+    for _ in 0..iterations.min(50) {
+        let t = Instant::now();
+        let (_, tot) = store.list_cases(demo.zone_id, &CaseVisibility::Zone, &f, CaseOrder::Deadline, page).await?;
+        lat.push(t.elapsed());
+        total = tot;
+    }
+    println!("zone list, open cases by deadline ({total} rows matched, page of 20): {}", percentiles(lat));
+
+    let mut lat = Vec::new();
+    for _ in 0..iterations.min(20) {
+        let t = Instant::now();
+        let (_, tot) = store
+            .list_cases(demo.zone_id, &CaseVisibility::Zone, &CaseFilter::default(), CaseOrder::Newest, page)
+            .await?;
+        lat.push(t.elapsed());
+        total = tot;
+    }
+    println!("zone list, all cases newest first ({total} rows, page of 20, with total count): {}", percentiles(lat));
+    Ok(())
+}
+
+/// Bulk-inserts `n` cases with one lead assignment each: 3 % open (dispatched/handling), the rest
+/// closed, over the last three years.
+async fn seed(store: &Store, zone: Uuid, filed_by: Uuid, units: &[Uuid], grids: &[Uuid], n: usize) -> anyhow::Result<()> {
+    let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(7);
+    let now = jiban_store::now();
+    let cats = ["QY01", "QY02", "QY03", "QY05", "ZW01", "ZW03", "CS01", "CS02", "CS05", "AQ01"];
+    const CHUNK: usize = 400;
+    let mut done = 0;
+    while done < n {
+        let m = CHUNK.min(n - done);
+        let rows: Vec<_> = (0..m)
+            .map(|i| {
+                let k = done + i;
+                let open = rng.random_bool(0.03);
+                let age = time::Duration::minutes(rng.random_range(0..(3 * 365 * 24 * 60)));
+                let created = if open { now - time::Duration::minutes(rng.random_range(0..20_000)) } else { now - age };
+                let due = created + time::Duration::days(7);
+                (
+                    Uuid::now_v7(),
+                    format!("JB{}-{k:07}", 20000000 + (k / 10_000_000)),
+                    if open { if rng.random_bool(0.3) { "dispatched" } else { "handling" } } else { "closed" },
+                    cats[k % cats.len()],
+                    units[rng.random_range(0..units.len())],
+                    grids[rng.random_range(0..grids.len())],
+                    created,
+                    due,
+                    open,
+                )
+            })
+            .collect();
+        macro_rules! insert {
+            ($p:expr) => {{
+                let mut tx = $p.begin().await?;
+                let mut qb = sqlx::QueryBuilder::new(
+                    "INSERT INTO cases (id, zone_id, case_no, channel, state, title, description, category_code, urgency, \
+                     grid_id, filed_by, lead_unit_id, due_at, created_at, updated_at, closed_at) ",
+                );
+                qb.push_values(&rows, |mut b, r| {
+                    b.push_bind(r.0)
+                        .push_bind(zone)
+                        .push_bind(r.1.clone())
+                        .push_bind("hotline")
+                        .push_bind(r.2)
+                        .push_bind("压测诉求")
+                        .push_bind("批量生成的历史诉求，用于测量查询性能。")
+                        .push_bind(r.3)
+                        .push_bind("normal")
+                        .push_bind(r.5)
+                        .push_bind(filed_by)
+                        .push_bind(r.4)
+                        .push_bind(r.7)
+                        .push_bind(r.6)
+                        .push_bind(r.6)
+                        .push_bind(if r.8 { None } else { Some(r.7) });
+                });
+                qb.build().execute(&mut *tx).await?;
+                let mut qb = sqlx::QueryBuilder::new(
+                    "INSERT INTO case_assignments (id, zone_id, case_id, unit_id, role, state, sign_by, due_at, created_at, ended_at) ",
+                );
+                qb.push_values(&rows, |mut b, r| {
+                    b.push_bind(Uuid::now_v7())
+                        .push_bind(zone)
+                        .push_bind(r.0)
+                        .push_bind(r.4)
+                        .push_bind("lead")
+                        .push_bind(if r.8 { if r.2 == "dispatched" { "pending" } else { "signed" } } else { "replied" })
+                        .push_bind(r.6 + time::Duration::hours(4))
+                        .push_bind(r.7)
+                        .push_bind(r.6)
+                        .push_bind(if r.8 { None::<OffsetDateTime> } else { Some(r.7) });
+                });
+                qb.build().execute(&mut *tx).await?;
+                tx.commit().await?;
+            }};
+        }
+        match store.pool() {
+            DbPool::Sqlite(p) => insert!(p),
+            DbPool::Postgres(p) => insert!(p),
+        }
+        done += m;
+        if done % 100_000 == 0 {
+            eprintln!("  … {done}");
+        }
+    }
+    if let DbPool::Postgres(p) = store.pool() {
+        sqlx::query("ANALYZE").execute(p).await?;
+    }
+    if let DbPool::Sqlite(p) = store.pool() {
+        sqlx::query("ANALYZE").execute(p).await?;
+    }
+    Ok(())
+}
