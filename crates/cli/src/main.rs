@@ -221,10 +221,11 @@ async fn serve(cfg: Config, demo: bool) -> anyhow::Result<()> {
 
 fn print_demo(s: &jiban_server::demo::DemoSummary) {
     println!(
-        "已加载演示园区“{}”：{} 个组织单元，{} 家企业，{} 个账号（密码均为 {}）",
+        "已加载演示园区“{}”：{} 个组织单元，{} 家企业，{} 件诉求，{} 个账号（密码均为 {}）",
         s.zone_name,
         s.units,
         s.enterprises,
+        s.cases,
         s.accounts.len(),
         jiban_demo::DEMO_PASSWORD
     );

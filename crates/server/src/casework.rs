@@ -6,14 +6,19 @@
 
 use crate::auth::Principal;
 use crate::error::{ApiResult, AppError};
+use crate::routes::cases::NewCaseRequest;
 use crate::state::AppState;
 use jiban_core::calendar::{BEIJING, DayKind, OfficeHours, WorkCalendar};
 use jiban_core::case::{
     AssignmentRole, AssignmentState, CaseAction, CaseFacts, CaseState, SlaRule, Urgency, deadlines,
     end_of_working_day, next_state,
 };
-use jiban_core::roles::Role;
-use jiban_store::cases::{AssignmentRow, CaseRow, CaseVisibility};
+use jiban_core::case::{CaseNo, Channel};
+use jiban_core::roles::{Permission, Role};
+use jiban_core::text::{Phone, optional_line, optional_text, required_line, required_text};
+use jiban_core::uscc::Uscc;
+use jiban_store::cases::{AssignmentRow, CaseRow, CaseVisibility, NewCase};
+use jiban_store::enterprises::Visibility;
 use jiban_store::{Store, Tx};
 use serde_json::{Value, json};
 use time::{Date, OffsetDateTime};
@@ -1060,6 +1065,220 @@ async fn finish(
     }
     cx.tx.commit().await?;
     Ok(())
+}
+
+/// Files a demand (一口受理) for the caller: checks the channel against the role, every field,
+/// the enterprise and the grid; numbers it; records the first event. Returns the case id and
+/// whether it was created now (false: the idempotency key was used before).
+pub async fn file(
+    state: &AppState,
+    p: &Principal,
+    req: &NewCaseRequest,
+) -> ApiResult<(Uuid, bool)> {
+    p.require(Permission::CaseRead)?;
+    let channel = Channel::parse(&req.channel)?;
+    if !channel.filed_by().contains(&p.role) {
+        return Err(AppError::Forbidden {
+            code: "auth.forbidden",
+            message: format!(
+                "您的角色（{}）不能通过“{}”渠道登记诉求",
+                p.role.label(),
+                channel.label()
+            ),
+        });
+    }
+    let key = optional_line(
+        "idempotency_key",
+        "幂等键",
+        req.idempotency_key.as_deref(),
+        100,
+    )?;
+    if let Some(k) = &key
+        && let Some(existing) = state
+            .store
+            .case_by_idempotency_key(p.zone_id(), p.user.id, k)
+            .await?
+    {
+        return Ok((existing.id, false));
+    }
+    let title = required_line("title", "标题", &req.title, 100)?;
+    let description = required_text("description", "诉求内容", &req.description, 4000)?;
+    let urgency = match &req.urgency {
+        Some(u) => Urgency::parse(u)?,
+        None => Urgency::Normal,
+    };
+    check_category(state, p.zone_id(), req.category_code.trim()).await?;
+    let enterprise_id = if p.role == Role::Enterprise {
+        Some(p.user.enterprise_id.ok_or_else(|| {
+            AppError::invalid("validation.enterprise", "enterprise_id", "账号未关联企业")
+        })?)
+    } else if let Some(code) = &req.enterprise_uscc {
+        let uscc = Uscc::parse(code).map_err(|e| e.with_field("enterprise_uscc"))?;
+        Some(
+            state
+                .store
+                .enterprise_by_uscc(p.zone_id(), uscc.as_str())
+                .await?
+                .ok_or_else(|| {
+                    AppError::invalid(
+                        "validation.enterprise",
+                        "enterprise_uscc",
+                        format!("未找到统一社会信用代码为 {uscc} 的企业"),
+                    )
+                })?
+                .id,
+        )
+    } else if let Some(id) = req.enterprise_id {
+        state
+            .store
+            .enterprise(p.zone_id(), &Visibility::Zone, id)
+            .await?
+            .ok_or_else(|| {
+                AppError::invalid("validation.enterprise", "enterprise_id", "企业不存在")
+            })?;
+        Some(id)
+    } else {
+        None
+    };
+    let person_name = optional_line("person_name", "诉求人姓名", req.person_name.as_deref(), 32)?;
+    let person_phone = match req.person_phone.as_deref().filter(|s| !s.trim().is_empty()) {
+        Some(s) => Some(
+            Phone::parse(s)
+                .map_err(|e| e.with_field("person_phone"))?
+                .as_str()
+                .to_string(),
+        ),
+        None => None,
+    };
+    if channel == Channel::Hotline && (person_name.is_none() || person_phone.is_none()) {
+        let field = if person_name.is_none() {
+            "person_name"
+        } else {
+            "person_phone"
+        };
+        return Err(AppError::invalid(
+            "validation.required",
+            field,
+            "热线诉求须登记来电人姓名和电话",
+        ));
+    }
+    let address = optional_line("address", "地址", req.address.as_deref(), 200)?;
+    let grid_id = match req.grid_id {
+        Some(g) => {
+            let unit = state
+                .store
+                .org_unit(g)
+                .await?
+                .filter(|u| u.zone_id == p.zone_id() && u.kind == "grid" && u.active)
+                .ok_or_else(|| AppError::invalid("validation.grid", "grid_id", "网格不存在"))?;
+            if p.role == Role::GridWorker && !unit.path.starts_with(&p.user.org_unit_path) {
+                return Err(AppError::invalid(
+                    "validation.grid",
+                    "grid_id",
+                    "只能上报本人负责网格内的事项",
+                ));
+            }
+            Some(g)
+        }
+        None if channel == Channel::Grid => {
+            return Err(AppError::invalid(
+                "validation.required",
+                "grid_id",
+                "网格上报须选择网格",
+            ));
+        }
+        None => None,
+    };
+    if channel == Channel::Grid && address.is_none() {
+        return Err(AppError::invalid(
+            "validation.required",
+            "address",
+            "网格上报须填写位置",
+        ));
+    }
+    for (v, field, lo, hi) in [(req.lon, "lon", 73.0, 136.0), (req.lat, "lat", 3.0, 54.0)] {
+        if let Some(x) = v
+            && !(lo..=hi).contains(&x)
+        {
+            return Err(AppError::invalid(
+                "validation.range",
+                field,
+                "坐标不在中国境内",
+            ));
+        }
+    }
+    let expected = optional_text(
+        "expected_outcome",
+        "期望结果",
+        req.expected_outcome.as_deref(),
+        1000,
+    )?;
+
+    let now = jiban_store::now().to_offset(BEIJING);
+    let day = format!(
+        "{:04}{:02}{:02}",
+        now.year(),
+        u8::from(now.month()),
+        now.day()
+    );
+    let initial = if channel.accepted_on_filing() {
+        CaseState::PendingDispatch
+    } else {
+        CaseState::Submitted
+    };
+    let mut tx = state.store.begin().await?;
+    let seq = tx.next_case_seq(p.zone_id(), &day).await?;
+    let case_no = CaseNo::new(now.date(), seq as u32);
+    let new = NewCase {
+        zone_id: p.zone_id(),
+        case_no: case_no.to_string(),
+        channel: channel.as_str().into(),
+        state: initial.as_str().into(),
+        title,
+        description,
+        category_code: req.category_code.trim().into(),
+        urgency: urgency.as_str().into(),
+        enterprise_id,
+        person_name,
+        person_phone,
+        address,
+        grid_id,
+        lon: req.lon,
+        lat: req.lat,
+        expected_outcome: expected,
+        submitter_id: (p.role == Role::Enterprise).then_some(p.user.id),
+        filed_by: p.user.id,
+        idempotency_key: key.clone(),
+    };
+    let id = match tx.insert_case(&new).await {
+        Ok(id) => id,
+        // a concurrent retry with the same key won the race: answer with its case
+        Err(jiban_store::StoreError::Duplicate { field }) if field == "idempotency_key" => {
+            drop(tx);
+            let k = key.unwrap_or_default();
+            let existing = state
+                .store
+                .case_by_idempotency_key(p.zone_id(), p.user.id, &k)
+                .await?
+                .ok_or_else(|| AppError::not_found("诉求"))?;
+            return Ok((existing.id, false));
+        }
+        Err(e) => return Err(e.into()),
+    };
+    let mut case = tx.lock_case(p.zone_id(), id).await?;
+    let actor = format!("{}（{}）", p.user.display_name, p.user.username);
+    tx.append_event(
+        &mut case,
+        Some(p.user.id),
+        &actor,
+        "file",
+        None,
+        json!({ "channel": channel.as_str(), "channel_name": channel.label(), "accepted": channel.accepted_on_filing() }),
+    )
+    .await?;
+    tx.save_case(&case).await?;
+    tx.commit().await?;
+    Ok((id, true))
 }
 
 /// The actions the caller may take on this case now (the case page shows only these).

@@ -28,6 +28,7 @@ pub struct DemoSummary {
     pub units: usize,
     pub enterprises: usize,
     pub accounts: Vec<(String, String, String)>,
+    pub cases: usize,
 }
 
 /// True when the database holds no zone yet.
@@ -79,7 +80,9 @@ pub async fn load_reference_data(tx: &mut Tx, zone_id: Uuid) -> anyhow::Result<(
 /// exists (use `jiban demo --reset` to start over).
 pub async fn load(store: &Store) -> anyhow::Result<DemoSummary> {
     let demo = jiban_demo::generate(DEMO_SEED, DEMO_ENTERPRISES);
-    load_zone(store, &demo).await
+    let mut summary = load_zone(store, &demo).await?;
+    summary.cases = load_cases(store).await?;
+    Ok(summary)
 }
 
 pub async fn load_zone(store: &Store, demo: &DemoZone) -> anyhow::Result<DemoSummary> {
@@ -189,5 +192,512 @@ pub async fn load_zone(store: &Store, demo: &DemoZone) -> anyhow::Result<DemoSum
         units: by_code.len(),
         enterprises: rows.len(),
         accounts,
+        cases: 0,
     })
+}
+
+/// How far a demo case is taken through the loop.
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum Stage {
+    Submitted,
+    PendingDispatch,
+    Dispatched,
+    Handling,
+    Replied,
+    PendingRating,
+    Closed,
+    /// 不满意 once, handled again, then 满意.
+    ClosedAfterRework,
+}
+
+struct DemoCase {
+    filer: &'static str,
+    channel: &'static str,
+    title: &'static str,
+    description: &'static str,
+    category: &'static str,
+    urgent: bool,
+    lead: &'static str,
+    assists: &'static [&'static str],
+    stage: Stage,
+}
+
+use Stage::*;
+
+/// Demands in the voices of enterprises, residents and grid workers, spread over every stage.
+const DEMO_CASES: &[DemoCase] = &[
+    DemoCase {
+        filer: "qiye",
+        channel: "portal",
+        title: "扩产急需普工 30 名",
+        description: "公司新接光伏组件订单，二季度需新增普工 30 名、电工 2 名，希望人社部门协助对接劳务资源和技能培训。",
+        category: "QY01",
+        urgent: false,
+        lead: "人社局",
+        assists: &["向阳街道"],
+        stage: ClosedAfterRework,
+    },
+    DemoCase {
+        filer: "qiye",
+        channel: "portal",
+        title: "申请高新技术企业认定辅导",
+        description: "我司研发投入占比已达 6%，拟于今年申报高新技术企业，希望科技部门安排专人辅导材料准备。",
+        category: "QY07",
+        urgent: false,
+        lead: "经济发展部",
+        assists: &[],
+        stage: PendingRating,
+    },
+    DemoCase {
+        filer: "qiye",
+        channel: "portal",
+        title: "厂区门口道路破损影响货车进出",
+        description: "锦绣路厂区大门前约 20 米路面塌陷，雨天积水，重型货车进出困难，存在安全隐患。",
+        category: "CS01",
+        urgent: true,
+        lead: "向阳街道",
+        assists: &["综合执法局"],
+        stage: Handling,
+    },
+    DemoCase {
+        filer: "qiye",
+        channel: "portal",
+        title: "咨询稳岗补贴申领条件",
+        description: "去年未裁员，想了解今年稳岗返还的申领条件、时间和需要准备的材料。",
+        category: "ZW02",
+        urgent: false,
+        lead: "人社局",
+        assists: &[],
+        stage: Submitted,
+    },
+    DemoCase {
+        filer: "intake",
+        channel: "hotline",
+        title: "小区路灯连续多晚不亮",
+        description: "东湖路 66 号小区南门外三盏路灯连续五晚不亮，老人夜间出行不便，希望尽快维修。",
+        category: "CS01",
+        urgent: false,
+        lead: "向阳街道",
+        assists: &[],
+        stage: Closed,
+    },
+    DemoCase {
+        filer: "intake",
+        channel: "hotline",
+        title: "工地夜间施工噪声扰民",
+        description: "金山路与临港大道交口工地每晚十一点后仍在打桩，噪声很大，影响周边居民休息。",
+        category: "AQ02",
+        urgent: false,
+        lead: "综合执法局",
+        assists: &["金山街道"],
+        stage: Replied,
+    },
+    DemoCase {
+        filer: "intake",
+        channel: "hotline",
+        title: "讨要拖欠工资",
+        description: "来电人在某装修公司做工三个月，公司拖欠工资 2.6 万元至今未付，请求帮助追讨。",
+        category: "CS05",
+        urgent: true,
+        lead: "人社局",
+        assists: &[],
+        stage: Handling,
+    },
+    DemoCase {
+        filer: "intake",
+        channel: "hotline",
+        title: "菜市场占道经营",
+        description: "泉湖镇集贸市场东侧商贩占用人行道和机动车道摆摊，早高峰交通拥堵。",
+        category: "CS02",
+        urgent: false,
+        lead: "泉湖镇",
+        assists: &["综合执法局"],
+        stage: Dispatched,
+    },
+    DemoCase {
+        filer: "intake",
+        channel: "hotline",
+        title: "燃气管道疑似泄漏",
+        description: "临港街道海湾社区 3 号楼一楼楼道有明显燃气味，居民担心泄漏，请立即派人排查。",
+        category: "AQ01",
+        urgent: true,
+        lead: "应急管理局",
+        assists: &["临港街道"],
+        stage: Closed,
+    },
+    DemoCase {
+        filer: "intake",
+        channel: "hotline",
+        title: "电动车楼道充电隐患",
+        description: "金山街道某小区多栋楼有居民把电动车推进楼道充电，存在火灾隐患，希望物业和社区处理。",
+        category: "CS04",
+        urgent: false,
+        lead: "金山街道",
+        assists: &[],
+        stage: PendingRating,
+    },
+    DemoCase {
+        filer: "intake",
+        channel: "hotline",
+        title: "网购商品质量投诉",
+        description: "在园区某商户购买的电热水壶使用一周即漏电，商家拒绝退换。",
+        category: "CS07",
+        urgent: false,
+        lead: "市场监管分局",
+        assists: &[],
+        stage: Dispatched,
+    },
+    DemoCase {
+        filer: "intake",
+        channel: "hotline",
+        title: "邻里漏水纠纷",
+        description: "楼上住户卫生间漏水导致我家天花板霉变，多次协商无果，希望社区调解。",
+        category: "CS06",
+        urgent: false,
+        lead: "临港街道",
+        assists: &[],
+        stage: Handling,
+    },
+    DemoCase {
+        filer: "grid_xy01",
+        channel: "grid",
+        title: "井盖缺失有安全隐患",
+        description: "东湖路与锦绣路交口人行道井盖缺失，已临时摆放警示锥。",
+        category: "CS01",
+        urgent: true,
+        lead: "向阳街道",
+        assists: &[],
+        stage: Closed,
+    },
+    DemoCase {
+        filer: "grid_xy01",
+        channel: "grid",
+        title: "背街小巷垃圾堆积",
+        description: "向阳社区后街垃圾清运不及时，已堆积两天，天热有异味。",
+        category: "CS02",
+        urgent: false,
+        lead: "向阳街道",
+        assists: &[],
+        stage: Handling,
+    },
+    DemoCase {
+        filer: "grid_xy01",
+        channel: "grid",
+        title: "沿街商铺违规搭建雨棚",
+        description: "锦绣路 120 号至 136 号商铺私自搭建彩钢雨棚，占用公共空间。",
+        category: "CS02",
+        urgent: false,
+        lead: "综合执法局",
+        assists: &["向阳街道"],
+        stage: PendingDispatch,
+    },
+    DemoCase {
+        filer: "grid_xy01",
+        channel: "grid",
+        title: "企业厂房外墙空鼓脱落",
+        description: "东湖社区一家纸箱厂厂房外墙瓷砖空鼓，已有零星脱落，下方是员工通道。",
+        category: "AQ01",
+        urgent: true,
+        lead: "应急管理局",
+        assists: &["向阳街道"],
+        stage: Replied,
+    },
+    DemoCase {
+        filer: "grid_xy01",
+        channel: "grid",
+        title: "雨水管网堵塞路面积水",
+        description: "文华社区主干道雨水篦子堵塞，昨夜小雨即出现大面积积水。",
+        category: "CS01",
+        urgent: false,
+        lead: "向阳街道",
+        assists: &[],
+        stage: Submitted,
+    },
+    DemoCase {
+        filer: "dispatcher",
+        channel: "superior",
+        title: "市 12345 转办：企业反映用电增容审批慢",
+        description: "市热线转来：园区某精密制造企业申请用电增容两个月未获批复，影响新产线投产。",
+        category: "QY05",
+        urgent: false,
+        lead: "经济发展部",
+        assists: &[],
+        stage: Handling,
+    },
+    DemoCase {
+        filer: "dispatcher",
+        channel: "superior",
+        title: "市 12345 转办：原材料运输车辆通行受阻",
+        description: "企业反映运送原材料的货车在园区卡口被要求绕行，单程增加 40 分钟。",
+        category: "QY04",
+        urgent: true,
+        lead: "经济发展部",
+        assists: &["临港街道"],
+        stage: Closed,
+    },
+    DemoCase {
+        filer: "leader",
+        channel: "leader",
+        title: "领导交办：重点项目施工许可办理进度",
+        description: "请牵头推进数字服务产业基地二期施工许可，协调相关部门本周内完成会审。",
+        category: "ZW05",
+        urgent: true,
+        lead: "经济发展部",
+        assists: &["人社局"],
+        stage: Dispatched,
+    },
+    DemoCase {
+        filer: "leader",
+        channel: "leader",
+        title: "领导交办：走访专精特新企业收集诉求",
+        description: "请组织对园区专精特新企业开展一轮走访，汇总融资、用工、用地方面的困难。",
+        category: "QY06",
+        urgent: false,
+        lead: "经济发展部",
+        assists: &[],
+        stage: PendingRating,
+    },
+    DemoCase {
+        filer: "intake",
+        channel: "visit",
+        title: "走访发现：企业反映订单不足",
+        description: "工作组走访临港一家汽车零部件企业，企业反映下游整车厂订单下降三成，希望帮助拓展市场。",
+        category: "QY06",
+        urgent: false,
+        lead: "经济发展部",
+        assists: &["临港街道"],
+        stage: Replied,
+    },
+    DemoCase {
+        filer: "intake",
+        channel: "hotline",
+        title: "新员工社保缴纳咨询",
+        description: "公司新招 12 名员工，询问社保开户和首月缴纳的办理流程。",
+        category: "ZW03",
+        urgent: false,
+        lead: "人社局",
+        assists: &[],
+        stage: Closed,
+    },
+    DemoCase {
+        filer: "intake",
+        channel: "hotline",
+        title: "物流园区夜间大车乱停",
+        description: "临港物流园周边道路夜间大货车乱停，占用非机动车道，存在安全隐患。",
+        category: "CS03",
+        urgent: false,
+        lead: "临港街道",
+        assists: &["综合执法局"],
+        stage: Dispatched,
+    },
+    DemoCase {
+        filer: "intake",
+        channel: "hotline",
+        title: "农村道路坑洼难行",
+        description: "泉湖镇张庄村通村道路有多处坑洼，雨后无法通行，村民出行困难。",
+        category: "CS01",
+        urgent: false,
+        lead: "泉湖镇",
+        assists: &[],
+        stage: Handling,
+    },
+];
+
+/// Files the demo cases and walks each through the real engine to its stage (every step is a
+/// genuine event in its chain).
+pub async fn load_cases(store: &Store) -> anyhow::Result<usize> {
+    let state = crate::state::AppState {
+        store: store.clone(),
+        cfg: std::sync::Arc::new(crate::config::Config::default()),
+    };
+    let who = |name: &str| {
+        let store = store.clone();
+        let name = name.to_string();
+        async move {
+            let u = store
+                .user_by_username(&name)
+                .await?
+                .with_context(|| format!("demo account {name}"))?;
+            crate::auth::Principal::of(u).map_err(|e| anyhow::anyhow!("{e}"))
+        }
+    };
+    let zone = store.zones().await?.into_iter().next().context("zone")?;
+    let units = store.org_units(zone.id).await?;
+    let unit = |name: &str| {
+        units
+            .iter()
+            .find(|u| u.name == name)
+            .map(|u| u.id)
+            .with_context(|| format!("demo unit {name}"))
+    };
+    let handler_of = |unit: &str| -> &'static str {
+        match unit {
+            "人社局" => "handler_rsj",
+            "综合执法局" => "handler_zhzf",
+            "应急管理局" => "handler_yjgl",
+            "向阳街道" => "handler_xy",
+            "金山街道" => "handler_js",
+            "临港街道" => "handler_lg",
+            "泉湖镇" => "handler_qh",
+            _ => "handler_jjfz",
+        }
+    };
+    let e = |e: crate::error::AppError| anyhow::anyhow!("{e}");
+    let grid_of_filer = who("grid_xy01").await?.user.org_unit_id;
+    let intake = who("intake").await?;
+    let dispatcher = who("dispatcher").await?;
+    for (i, c) in DEMO_CASES.iter().enumerate() {
+        let filer = who(c.filer).await?;
+        let req = crate::routes::cases::NewCaseRequest {
+            channel: c.channel.into(),
+            title: c.title.into(),
+            description: c.description.into(),
+            category_code: c.category.into(),
+            urgency: Some(if c.urgent { "urgent" } else { "normal" }.into()),
+            enterprise_uscc: None,
+            enterprise_id: None,
+            person_name: (c.channel == "hotline")
+                .then(|| ["王先生", "李女士", "张师傅", "刘女士"][i % 4].into()),
+            person_phone: (c.channel == "hotline").then(|| format!("1395551{:04}", 2000 + i)),
+            address: (c.channel == "grid").then(|| "东湖路与锦绣路交口".into()),
+            grid_id: (c.channel == "grid").then_some(grid_of_filer),
+            lon: None,
+            lat: None,
+            expected_outcome: None,
+            idempotency_key: Some(format!("demo-{i}")),
+        };
+        let (id, _) = crate::casework::file(&state, &filer, &req)
+            .await
+            .map_err(e)?;
+        use crate::casework::{Command, DispatchPlan, run};
+        if c.stage == Submitted {
+            continue;
+        }
+        if !matches!(
+            c.channel,
+            "hotline" | "leader" | "superior" | "visit" | "inspection"
+        ) {
+            run(&state, &intake, id, Command::Accept { note: None })
+                .await
+                .map_err(e)?;
+        }
+        if c.stage == PendingDispatch {
+            continue;
+        }
+        let plan = DispatchPlan {
+            lead_unit_id: unit(c.lead)?,
+            assist_unit_ids: c
+                .assists
+                .iter()
+                .map(|a| unit(a))
+                .collect::<anyhow::Result<_>>()?,
+            note: Some("请按期办理并及时答复".into()),
+            category_code: None,
+            urgency: None,
+        };
+        run(&state, &dispatcher, id, Command::Dispatch(plan))
+            .await
+            .map_err(e)?;
+        if c.stage == Dispatched {
+            continue;
+        }
+        let lead = who(handler_of(c.lead)).await?;
+        run(&state, &lead, id, Command::Sign).await.map_err(e)?;
+        for a in c.assists {
+            let h = who(handler_of(a)).await?;
+            run(&state, &h, id, Command::Sign).await.map_err(e)?;
+            if c.stage >= Replied {
+                let text = format!("{a}已配合完成现场核实，情况已反馈主办单位。");
+                run(&state, &h, id, Command::Reply { text })
+                    .await
+                    .map_err(e)?;
+            }
+        }
+        if c.stage == Handling {
+            continue;
+        }
+        let reply = format!(
+            "经现场核实，已就“{}”落实处置措施，办理结果已电话告知诉求人。",
+            c.title
+        );
+        run(
+            &state,
+            &lead,
+            id,
+            Command::Reply {
+                text: reply.clone(),
+            },
+        )
+        .await
+        .map_err(e)?;
+        if c.stage == Replied {
+            continue;
+        }
+        run(
+            &state,
+            &dispatcher,
+            id,
+            Command::Verify {
+                pass: true,
+                note: None,
+            },
+        )
+        .await
+        .map_err(e)?;
+        if c.stage == PendingRating {
+            continue;
+        }
+        let rater = if c.channel == "portal" || c.channel == "grid" {
+            filer.clone()
+        } else {
+            intake.clone()
+        };
+        use jiban_core::case::Satisfaction;
+        if c.stage == ClosedAfterRework {
+            let comment = Some("只解决了一部分，缺口仍然较大".to_string());
+            run(
+                &state,
+                &rater,
+                id,
+                Command::Rate {
+                    level: Satisfaction::Unsatisfied,
+                    comment,
+                },
+            )
+            .await
+            .map_err(e)?;
+            let again = "已追加对接两家劳务公司，缺口全部补齐。".to_string();
+            run(&state, &lead, id, Command::Reply { text: again })
+                .await
+                .map_err(e)?;
+            run(
+                &state,
+                &dispatcher,
+                id,
+                Command::Verify {
+                    pass: true,
+                    note: None,
+                },
+            )
+            .await
+            .map_err(e)?;
+        }
+        let level = if i % 3 == 0 {
+            Satisfaction::Basic
+        } else {
+            Satisfaction::Satisfied
+        };
+        run(
+            &state,
+            &rater,
+            id,
+            Command::Rate {
+                level,
+                comment: Some("办理及时，感谢".into()),
+            },
+        )
+        .await
+        .map_err(e)?;
+    }
+    Ok(DEMO_CASES.len())
 }

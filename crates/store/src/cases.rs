@@ -448,7 +448,12 @@ impl Store {
 
     /// A unit's work queue: cases the unit still has to sign or handle (its assignment is pending or
     /// signed), unsigned first, then by deadline. Driven from the assignment index, so it stays fast however many cases the zone has.
-    pub async fn unit_queue(&self, unit_id: Uuid, states: &[String], page: Page) -> Result<(Vec<CaseRow>, i64)> {
+    pub async fn unit_queue(
+        &self,
+        unit_id: Uuid,
+        states: &[String],
+        page: Page,
+    ) -> Result<(Vec<CaseRow>, i64)> {
         let states = if states.is_empty() {
             None
         } else {

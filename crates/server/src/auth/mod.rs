@@ -37,6 +37,23 @@ pub struct Principal {
 }
 
 impl Principal {
+    /// The principal of an account, without a session (console commands, the demo loader).
+    pub fn of(user: UserRow) -> Result<Principal, AppError> {
+        let role = Role::parse(&user.role).map_err(|e| AppError::Internal(anyhow::anyhow!(e)))?;
+        let unit_kind = UnitKind::parse(&user.org_unit_kind)
+            .map_err(|e| AppError::Internal(anyhow::anyhow!(e)))?;
+        let scope = data_scope(role, unit_kind, user.org_unit_id, user.enterprise_id);
+        Ok(Principal {
+            user,
+            role,
+            unit_kind,
+            scope,
+            session_hash: None,
+            token_id: None,
+            meta: RequestMeta::default(),
+        })
+    }
+
     pub fn zone_id(&self) -> Uuid {
         self.user.zone_id
     }
@@ -184,18 +201,10 @@ impl FromRequestParts<AppState> for Principal {
                 "凭证与账号所属园区不一致",
             ));
         }
-        let role = Role::parse(&user.role).map_err(|e| AppError::Internal(anyhow::anyhow!(e)))?;
-        let unit_kind = UnitKind::parse(&user.org_unit_kind)
-            .map_err(|e| AppError::Internal(anyhow::anyhow!(e)))?;
-        let scope = data_scope(role, unit_kind, user.org_unit_id, user.enterprise_id);
-        Ok(Principal {
-            user,
-            role,
-            unit_kind,
-            scope,
-            session_hash,
-            token_id,
-            meta,
-        })
+        let mut p = Principal::of(user)?;
+        p.session_hash = session_hash;
+        p.token_id = token_id;
+        p.meta = meta;
+        Ok(p)
     }
 }

@@ -11,15 +11,13 @@ use axum::Json;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use jiban_core::calendar::BEIJING;
-use jiban_core::case::{CaseNo, CaseState, Channel, Satisfaction, Urgency};
+use jiban_core::case::{CaseState, Channel, Satisfaction, Urgency};
 use jiban_core::roles::{Permission, Role};
-use jiban_core::text::{Phone, optional_line, optional_text, required_line, required_text};
-use jiban_core::uscc::Uscc;
+use jiban_core::text::{Phone, optional_text};
 use jiban_store::Page;
 use jiban_store::cases::{
-    AssignmentRow, CaseEventRow, CaseFilter, CaseOrder, CaseRequestRow, CaseRow, NewCase,
+    AssignmentRow, CaseEventRow, CaseFilter, CaseOrder, CaseRequestRow, CaseRow,
 };
-use jiban_store::enterprises::Visibility;
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 use time::{Date, OffsetDateTime};
@@ -391,213 +389,21 @@ pub async fn file_case(
     State(state): State<AppState>,
     p: Principal,
     headers: HeaderMap,
-    ApiJson(req): ApiJson<NewCaseRequest>,
+    ApiJson(mut req): ApiJson<NewCaseRequest>,
 ) -> ApiResult<(StatusCode, Json<CaseDetail>)> {
-    p.require(Permission::CaseRead)?;
-    let channel = Channel::parse(&req.channel)?;
-    if !channel.filed_by().contains(&p.role) {
-        return Err(AppError::Forbidden {
-            code: "auth.forbidden",
-            message: format!(
-                "您的角色（{}）不能通过“{}”渠道登记诉求",
-                p.role.label(),
-                channel.label()
-            ),
-        });
-    }
-    let key = req.idempotency_key.clone().or_else(|| {
-        headers
+    if req.idempotency_key.is_none() {
+        req.idempotency_key = headers
             .get("idempotency-key")
             .and_then(|v| v.to_str().ok())
-            .map(str::to_string)
-    });
-    let key = optional_line("idempotency_key", "幂等键", key.as_deref(), 100)?;
-    if let Some(k) = &key
-        && let Some(existing) = state
-            .store
-            .case_by_idempotency_key(p.zone_id(), p.user.id, k)
-            .await?
-    {
-        return Ok((StatusCode::OK, Json(detail(&state, &p, existing.id).await?)));
+            .map(str::to_string);
     }
-    let title = required_line("title", "标题", &req.title, 100)?;
-    let description = required_text("description", "诉求内容", &req.description, 4000)?;
-    let urgency = match &req.urgency {
-        Some(u) => Urgency::parse(u)?,
-        None => Urgency::Normal,
-    };
-    casework::check_category(&state, p.zone_id(), req.category_code.trim()).await?;
-    let enterprise_id = if p.role == Role::Enterprise {
-        Some(p.user.enterprise_id.ok_or_else(|| {
-            AppError::invalid("validation.enterprise", "enterprise_id", "账号未关联企业")
-        })?)
-    } else if let Some(code) = &req.enterprise_uscc {
-        let uscc = Uscc::parse(code).map_err(|e| e.with_field("enterprise_uscc"))?;
-        Some(
-            state
-                .store
-                .enterprise_by_uscc(p.zone_id(), uscc.as_str())
-                .await?
-                .ok_or_else(|| {
-                    AppError::invalid(
-                        "validation.enterprise",
-                        "enterprise_uscc",
-                        format!("未找到统一社会信用代码为 {uscc} 的企业"),
-                    )
-                })?
-                .id,
-        )
-    } else if let Some(id) = req.enterprise_id {
-        state
-            .store
-            .enterprise(p.zone_id(), &Visibility::Zone, id)
-            .await?
-            .ok_or_else(|| {
-                AppError::invalid("validation.enterprise", "enterprise_id", "企业不存在")
-            })?;
-        Some(id)
+    let (id, created) = casework::file(&state, &p, &req).await?;
+    let status = if created {
+        StatusCode::CREATED
     } else {
-        None
+        StatusCode::OK
     };
-    let person_name = optional_line("person_name", "诉求人姓名", req.person_name.as_deref(), 32)?;
-    let person_phone = match req.person_phone.as_deref().filter(|s| !s.trim().is_empty()) {
-        Some(s) => Some(
-            Phone::parse(s)
-                .map_err(|e| e.with_field("person_phone"))?
-                .as_str()
-                .to_string(),
-        ),
-        None => None,
-    };
-    if channel == Channel::Hotline && (person_name.is_none() || person_phone.is_none()) {
-        let field = if person_name.is_none() {
-            "person_name"
-        } else {
-            "person_phone"
-        };
-        return Err(AppError::invalid(
-            "validation.required",
-            field,
-            "热线诉求须登记来电人姓名和电话",
-        ));
-    }
-    let address = optional_line("address", "地址", req.address.as_deref(), 200)?;
-    let grid_id = match req.grid_id {
-        Some(g) => {
-            let unit = state
-                .store
-                .org_unit(g)
-                .await?
-                .filter(|u| u.zone_id == p.zone_id() && u.kind == "grid" && u.active)
-                .ok_or_else(|| AppError::invalid("validation.grid", "grid_id", "网格不存在"))?;
-            if p.role == Role::GridWorker && !unit.path.starts_with(&p.user.org_unit_path) {
-                return Err(AppError::invalid(
-                    "validation.grid",
-                    "grid_id",
-                    "只能上报本人负责网格内的事项",
-                ));
-            }
-            Some(g)
-        }
-        None if channel == Channel::Grid => {
-            return Err(AppError::invalid(
-                "validation.required",
-                "grid_id",
-                "网格上报须选择网格",
-            ));
-        }
-        None => None,
-    };
-    if channel == Channel::Grid && address.is_none() {
-        return Err(AppError::invalid(
-            "validation.required",
-            "address",
-            "网格上报须填写位置",
-        ));
-    }
-    for (v, field, lo, hi) in [(req.lon, "lon", 73.0, 136.0), (req.lat, "lat", 3.0, 54.0)] {
-        if let Some(x) = v
-            && !(lo..=hi).contains(&x)
-        {
-            return Err(AppError::invalid(
-                "validation.range",
-                field,
-                "坐标不在中国境内",
-            ));
-        }
-    }
-    let expected = optional_text(
-        "expected_outcome",
-        "期望结果",
-        req.expected_outcome.as_deref(),
-        1000,
-    )?;
-
-    let now = jiban_store::now().to_offset(BEIJING);
-    let day = format!(
-        "{:04}{:02}{:02}",
-        now.year(),
-        u8::from(now.month()),
-        now.day()
-    );
-    let initial = if channel.accepted_on_filing() {
-        CaseState::PendingDispatch
-    } else {
-        CaseState::Submitted
-    };
-    let mut tx = state.store.begin().await?;
-    let seq = tx.next_case_seq(p.zone_id(), &day).await?;
-    let case_no = CaseNo::new(now.date(), seq as u32);
-    let new = NewCase {
-        zone_id: p.zone_id(),
-        case_no: case_no.to_string(),
-        channel: channel.as_str().into(),
-        state: initial.as_str().into(),
-        title,
-        description,
-        category_code: req.category_code.trim().into(),
-        urgency: urgency.as_str().into(),
-        enterprise_id,
-        person_name,
-        person_phone,
-        address,
-        grid_id,
-        lon: req.lon,
-        lat: req.lat,
-        expected_outcome: expected,
-        submitter_id: (p.role == Role::Enterprise).then_some(p.user.id),
-        filed_by: p.user.id,
-        idempotency_key: key.clone(),
-    };
-    let id = match tx.insert_case(&new).await {
-        Ok(id) => id,
-        // a concurrent retry with the same key won the race: answer with its case
-        Err(jiban_store::StoreError::Duplicate { field }) if field == "idempotency_key" => {
-            drop(tx);
-            let k = key.unwrap_or_default();
-            let existing = state
-                .store
-                .case_by_idempotency_key(p.zone_id(), p.user.id, &k)
-                .await?
-                .ok_or_else(|| AppError::not_found("诉求"))?;
-            return Ok((StatusCode::OK, Json(detail(&state, &p, existing.id).await?)));
-        }
-        Err(e) => return Err(e.into()),
-    };
-    let mut case = tx.lock_case(p.zone_id(), id).await?;
-    let actor = format!("{}（{}）", p.user.display_name, p.user.username);
-    tx.append_event(
-        &mut case,
-        Some(p.user.id),
-        &actor,
-        "file",
-        None,
-        json!({ "channel": channel.as_str(), "channel_name": channel.label(), "accepted": channel.accepted_on_filing() }),
-    )
-    .await?;
-    tx.save_case(&case).await?;
-    tx.commit().await?;
-    Ok((StatusCode::CREATED, Json(detail(&state, &p, id).await?)))
+    Ok((status, Json(detail(&state, &p, id).await?)))
 }
 
 #[derive(Deserialize, IntoParams, Debug, Default)]
@@ -705,10 +511,14 @@ pub async fn list_cases(
     p.require(Permission::CaseRead)?;
     let (f, order) = filter_of(&p, &q)?;
     let page = Page::new(q.page, q.page_size);
-    let unit_queue = q.queue.as_deref() == Some("mine") && matches!(p.role, Role::Handler | Role::DeptHead);
+    let unit_queue =
+        q.queue.as_deref() == Some("mine") && matches!(p.role, Role::Handler | Role::DeptHead);
     let (rows, total) = if unit_queue {
         // the unit's own work: driven from its assignments (fast at any size of zone)
-        state.store.unit_queue(p.user.org_unit_id, &f.states, page).await?
+        state
+            .store
+            .unit_queue(p.user.org_unit_id, &f.states, page)
+            .await?
     } else {
         state
             .store
