@@ -62,8 +62,16 @@ fn percentiles(mut v: Vec<Duration>) -> String {
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
     match Cli::parse().cmd {
-        Cmd::Intake { base, n, concurrency } => intake(&base, n, concurrency).await,
-        Cmd::Queue { database_url, cases, iterations } => queue(&database_url, cases, iterations).await,
+        Cmd::Intake {
+            base,
+            n,
+            concurrency,
+        } => intake(&base, n, concurrency).await,
+        Cmd::Queue {
+            database_url,
+            cases,
+            iterations,
+        } => queue(&database_url, cases, iterations).await,
     }
 }
 
@@ -77,7 +85,9 @@ async fn intake(base: &str, n: usize, concurrency: usize) -> anyhow::Result<()> 
     if !r.status().is_success() {
         bail!("login failed: {}", r.text().await?);
     }
-    let categories = ["QY01", "QY03", "QY05", "ZW01", "CS01", "CS02", "AQ01", "CS05"];
+    let categories = [
+        "QY01", "QY03", "QY05", "ZW01", "CS01", "CS02", "AQ01", "CS05",
+    ];
     let started = Instant::now();
     let per = n.div_ceil(concurrency);
     let mut tasks = Vec::new();
@@ -93,14 +103,18 @@ async fn intake(base: &str, n: usize, concurrency: usize) -> anyhow::Result<()> 
                     "title": format!("压测诉求 {k}：路灯不亮"),
                     "description": "锦绣路与东湖路交口路灯连续三晚不亮，夜间通行不便，请尽快维修。",
                     "category_code": categories[k % categories.len()],
-                    "urgency": if k % 10 == 0 { "urgent" } else { "normal" },
+                    "urgency": if k.is_multiple_of(10) { "urgent" } else { "normal" },
                     "person_name": "王先生",
                     "person_phone": "13955512345",
                     "address": "锦绣路188号",
                     "idempotency_key": format!("bench-{w}-{i}-{}", Uuid::now_v7()),
                 });
                 let t = Instant::now();
-                let r = client.post(format!("{base}/api/v1/cases")).json(&body).send().await?;
+                let r = client
+                    .post(format!("{base}/api/v1/cases"))
+                    .json(&body)
+                    .send()
+                    .await?;
                 let status = r.status();
                 let _ = r.bytes().await?;
                 if status.as_u16() != 201 {
@@ -147,12 +161,29 @@ async fn queue(url: &str, n: usize, iterations: usize) -> anyhow::Result<()> {
         .filter(|u| u.kind == "grid")
         .map(|u| u.id)
         .collect();
-    let intake = store.user_by_username("intake").await?.context("intake account")?;
+    let intake = store
+        .user_by_username("intake")
+        .await?
+        .context("intake account")?;
     let t = Instant::now();
-    seed(&store, demo.zone_id, intake.id, &units.iter().map(|u| u.id).collect::<Vec<_>>(), &grids, n).await?;
-    println!("seeded {n} cases (+1 assignment each) in {:.1} s", t.elapsed().as_secs_f64());
+    seed(
+        &store,
+        demo.zone_id,
+        intake.id,
+        &units.iter().map(|u| u.id).collect::<Vec<_>>(),
+        &grids,
+        n,
+    )
+    .await?;
+    println!(
+        "seeded {n} cases (+1 assignment each) in {:.1} s",
+        t.elapsed().as_secs_f64()
+    );
 
-    let dept = units.iter().find(|u| u.name == "经济发展部").context("经济发展部")?;
+    let dept = units
+        .iter()
+        .find(|u| u.name == "经济发展部")
+        .context("经济发展部")?;
     let page = Page::new(Some(1), Some(20));
     let mut lat = Vec::new();
     let mut total = 0;
@@ -163,7 +194,10 @@ async fn queue(url: &str, n: usize, iterations: usize) -> anyhow::Result<()> {
         total = tot;
         assert!(!rows.is_empty());
     }
-    println!("department queue (经济发展部, {total} open items, page of 20): {}", percentiles(lat));
+    println!(
+        "department queue (经济发展部, {total} open items, page of 20): {}",
+        percentiles(lat)
+    );
 
     let mut lat = Vec::new();
     let f = CaseFilter {
@@ -172,31 +206,60 @@ async fn queue(url: &str, n: usize, iterations: usize) -> anyhow::Result<()> {
     };
     for _ in 0..iterations.min(50) {
         let t = Instant::now();
-        let (_, tot) = store.list_cases(demo.zone_id, &CaseVisibility::Zone, &f, CaseOrder::Deadline, page).await?;
+        let (_, tot) = store
+            .list_cases(
+                demo.zone_id,
+                &CaseVisibility::Zone,
+                &f,
+                CaseOrder::Deadline,
+                page,
+            )
+            .await?;
         lat.push(t.elapsed());
         total = tot;
     }
-    println!("zone list, open cases by deadline ({total} rows matched, page of 20): {}", percentiles(lat));
+    println!(
+        "zone list, open cases by deadline ({total} rows matched, page of 20): {}",
+        percentiles(lat)
+    );
 
     let mut lat = Vec::new();
     for _ in 0..iterations.min(20) {
         let t = Instant::now();
         let (_, tot) = store
-            .list_cases(demo.zone_id, &CaseVisibility::Zone, &CaseFilter::default(), CaseOrder::Newest, page)
+            .list_cases(
+                demo.zone_id,
+                &CaseVisibility::Zone,
+                &CaseFilter::default(),
+                CaseOrder::Newest,
+                page,
+            )
             .await?;
         lat.push(t.elapsed());
         total = tot;
     }
-    println!("zone list, all cases newest first ({total} rows, page of 20, with total count): {}", percentiles(lat));
+    println!(
+        "zone list, all cases newest first ({total} rows, page of 20, with total count): {}",
+        percentiles(lat)
+    );
     Ok(())
 }
 
 /// Bulk-inserts `n` cases with one lead assignment each: 3 % open (dispatched/handling), the rest
 /// closed, over the last three years.
-async fn seed(store: &Store, zone: Uuid, filed_by: Uuid, units: &[Uuid], grids: &[Uuid], n: usize) -> anyhow::Result<()> {
+async fn seed(
+    store: &Store,
+    zone: Uuid,
+    filed_by: Uuid,
+    units: &[Uuid],
+    grids: &[Uuid],
+    n: usize,
+) -> anyhow::Result<()> {
     let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(7);
     let now = jiban_store::now();
-    let cats = ["QY01", "QY02", "QY03", "QY05", "ZW01", "ZW03", "CS01", "CS02", "CS05", "AQ01"];
+    let cats = [
+        "QY01", "QY02", "QY03", "QY05", "ZW01", "ZW03", "CS01", "CS02", "CS05", "AQ01",
+    ];
     const CHUNK: usize = 400;
     let mut done = 0;
     while done < n {
@@ -206,12 +269,24 @@ async fn seed(store: &Store, zone: Uuid, filed_by: Uuid, units: &[Uuid], grids: 
                 let k = done + i;
                 let open = rng.random_bool(0.03);
                 let age = time::Duration::minutes(rng.random_range(0..(3 * 365 * 24 * 60)));
-                let created = if open { now - time::Duration::minutes(rng.random_range(0..20_000)) } else { now - age };
+                let created = if open {
+                    now - time::Duration::minutes(rng.random_range(0..20_000))
+                } else {
+                    now - age
+                };
                 let due = created + time::Duration::days(7);
                 (
                     Uuid::now_v7(),
                     format!("JB{}-{k:07}", 20000000 + (k / 10_000_000)),
-                    if open { if rng.random_bool(0.3) { "dispatched" } else { "handling" } } else { "closed" },
+                    if open {
+                        if rng.random_bool(0.3) {
+                            "dispatched"
+                        } else {
+                            "handling"
+                        }
+                    } else {
+                        "closed"
+                    },
                     cats[k % cats.len()],
                     units[rng.random_range(0..units.len())],
                     grids[rng.random_range(0..grids.len())],
@@ -271,7 +346,7 @@ async fn seed(store: &Store, zone: Uuid, filed_by: Uuid, units: &[Uuid], grids: 
             DbPool::Postgres(p) => insert!(p),
         }
         done += m;
-        if done % 100_000 == 0 {
+        if done.is_multiple_of(100_000) {
             eprintln!("  … {done}");
         }
     }
