@@ -352,29 +352,6 @@ impl Store {
         })?)
     }
 
-    pub async fn case_by_no(
-        &self,
-        zone_id: Uuid,
-        vis: &CaseVisibility,
-        case_no: &str,
-    ) -> Result<Option<CaseRow>> {
-        Ok(with_pool!(self, |p| {
-            sqlx::query_as::<_, CaseRow>(case_select!(
-                "WHERE c.zone_id = $1 AND ",
-                case_visible!(),
-                "AND c.case_no = $6"
-            ))
-            .bind(zone_id)
-            .bind(vis.path_like())
-            .bind(vis.user())
-            .bind(vis.submitter())
-            .bind(vis.enterprise())
-            .bind(case_no)
-            .fetch_optional(p)
-            .await
-        })?)
-    }
-
     /// A page of cases within the visibility, filtered and ordered, with the total.
     pub async fn list_cases(
         &self,
