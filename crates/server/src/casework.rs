@@ -1227,11 +1227,11 @@ pub async fn file(
         CaseState::Submitted
     };
     let mut tx = state.store.begin().await?;
-    let seq = tx.next_case_seq(p.zone_id(), &day).await?;
-    let case_no = CaseNo::new(now.date(), seq as u32);
     let new = NewCase {
         zone_id: p.zone_id(),
-        case_no: case_no.to_string(),
+        // numbered last, just before commit, so the zone's per-day counter row is locked for as
+        // short a time as possible (every intake of the zone and day queues on it)
+        case_no: format!("~{}", uuid::Uuid::now_v7().simple()),
         channel: channel.as_str().into(),
         state: initial.as_str().into(),
         title,
@@ -1277,6 +1277,8 @@ pub async fn file(
     )
     .await?;
     tx.save_case(&case).await?;
+    let seq = tx.next_case_seq(p.zone_id(), &day).await?;
+    tx.set_case_no(id, CaseNo::new(now.date(), seq as u32).as_str()).await?;
     tx.commit().await?;
     Ok((id, true))
 }

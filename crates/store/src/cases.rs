@@ -606,6 +606,18 @@ impl Tx {
         })?)
     }
 
+    pub async fn set_case_no(&mut self, id: Uuid, case_no: &str) -> Result<()> {
+        with_tx!(self, |c| {
+            sqlx::query("UPDATE cases SET case_no = $1 WHERE id = $2")
+                .bind(case_no)
+                .bind(id)
+                .execute(&mut *c)
+                .await
+                .map(|r| r.rows_affected())
+        })?;
+        Ok(())
+    }
+
     pub async fn insert_case(&mut self, n: &NewCase) -> Result<Uuid> {
         let id = crate::new_id();
         let t = now();
