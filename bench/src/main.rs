@@ -45,6 +45,13 @@ enum Cmd {
         #[arg(long, default_value_t = 200)]
         iterations: usize,
     },
+    /// The same measurements on a database that `queue` already filled.
+    Lists {
+        #[arg(long)]
+        database_url: String,
+        #[arg(long, default_value_t = 200)]
+        iterations: usize,
+    },
 }
 
 fn percentiles(mut v: Vec<Duration>) -> String {
@@ -72,6 +79,19 @@ async fn main() -> anyhow::Result<()> {
             cases,
             iterations,
         } => queue(&database_url, cases, iterations).await,
+        Cmd::Lists {
+            database_url,
+            iterations,
+        } => {
+            let store = Store::connect(&database_url, &StoreOptions::default()).await?;
+            let zone = store
+                .zones()
+                .await?
+                .into_iter()
+                .next()
+                .context("no zone: run `queue` first")?;
+            measure(&store, zone.id, iterations).await
+        }
     }
 }
 
@@ -180,6 +200,11 @@ async fn queue(url: &str, n: usize, iterations: usize) -> anyhow::Result<()> {
         t.elapsed().as_secs_f64()
     );
 
+    measure(&store, demo.zone_id, iterations).await
+}
+
+async fn measure(store: &Store, zone_id: Uuid, iterations: usize) -> anyhow::Result<()> {
+    let units = store.org_units(zone_id).await?;
     let dept = units
         .iter()
         .find(|u| u.name == "经济发展部")
@@ -208,7 +233,7 @@ async fn queue(url: &str, n: usize, iterations: usize) -> anyhow::Result<()> {
         let t = Instant::now();
         let (_, tot) = store
             .list_cases(
-                demo.zone_id,
+                zone_id,
                 &CaseVisibility::Zone,
                 &f,
                 CaseOrder::Deadline,
@@ -228,7 +253,7 @@ async fn queue(url: &str, n: usize, iterations: usize) -> anyhow::Result<()> {
         let t = Instant::now();
         let (_, tot) = store
             .list_cases(
-                demo.zone_id,
+                zone_id,
                 &CaseVisibility::Zone,
                 &CaseFilter::default(),
                 CaseOrder::Newest,

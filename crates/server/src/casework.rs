@@ -1278,7 +1278,8 @@ pub async fn file(
     .await?;
     tx.save_case(&case).await?;
     let seq = tx.next_case_seq(p.zone_id(), &day).await?;
-    tx.set_case_no(id, CaseNo::new(now.date(), seq as u32).as_str()).await?;
+    tx.set_case_no(id, CaseNo::new(now.date(), seq as u32).as_str())
+        .await?;
     tx.commit().await?;
     Ok((id, true))
 }

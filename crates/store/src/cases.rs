@@ -105,9 +105,6 @@ pub struct CaseRow {
     pub last_hash: String,
     /// Set by the deadline sweep: `due_soon` or `overdue`.
     pub alert: Option<String>,
-    #[serde(skip)]
-    #[sqlx(default)]
-    pub total_count: i64,
 }
 
 macro_rules! case_select {
@@ -120,7 +117,7 @@ macro_rules! case_select {
              c.idempotency_key, c.reject_reason, c.lead_unit_id, l.name AS lead_unit_name, c.sign_by, c.due_at, \
              c.bounces, c.reworks, c.rating, c.rating_comment, c.rated_at, c.merged_into, c.paused_at, \
              c.review_on, c.created_at, c.updated_at, c.dispatched_at, c.closed_at, c.event_count, c.last_hash, \
-             c.alert, COUNT(*) OVER () AS total_count \
+             c.alert \
              FROM cases c \
              LEFT JOIN categories k ON k.zone_id = c.zone_id AND k.code = c.category_code \
              LEFT JOIN enterprises e ON e.id = c.enterprise_id \
@@ -146,6 +143,26 @@ const ASSIGNMENTS_OF_CASE: &str = "SELECT a.id, a.zone_id, a.case_id, a.unit_id,
      u.path AS unit_path, a.role, a.state, a.note, a.sign_by, a.due_at, a.signed_at, a.signed_by, a.replied_at, \
      a.replied_by, a.reply, a.created_at, a.ended_at FROM case_assignments a JOIN org_units u ON u.id = a.unit_id \
      WHERE a.case_id = $1 ORDER BY a.id";
+
+/// The filters of [`Store::list_cases`]; binds `$6..$16`.
+macro_rules! case_filters {
+    () => {
+        "AND ($6 IS NULL OR $6 LIKE '%,' || c.state || ',%') \
+         AND ($7 IS NULL OR c.category_code = $7 OR c.category_code LIKE $7 || '__') \
+         AND ($8 IS NULL OR EXISTS (SELECT 1 FROM case_assignments fa WHERE fa.case_id = c.id \
+              AND fa.unit_id = $8 AND fa.state IN ('pending','signed','replied'))) \
+         AND ($9 IS NULL OR g.street_id = $9) AND ($10 IS NULL OR c.channel = $10) \
+         AND ($11 IS NULL OR c.urgency = $11) \
+         AND ($12 IS NULL OR (c.due_at < $12 AND c.state IN ('dispatched','handling'))) \
+         AND ($13 IS NULL OR c.created_at >= $13) AND ($14 IS NULL OR c.created_at < $14) \
+         AND ($15 IS NULL OR c.title LIKE $15 ESCAPE '\\' OR c.description LIKE $15 ESCAPE '\\' \
+              OR c.case_no LIKE $15 ESCAPE '\\') \
+         AND ($16 IS NULL OR c.enterprise_id = $16) "
+    };
+}
+
+/// Lists count at most this many rows (shown as “10000+”).
+pub const COUNT_CAP: i64 = 10_000;
 
 /// A new case, already parsed.
 #[derive(Debug, Clone)]
@@ -370,27 +387,10 @@ impl Store {
         let overdue = f.overdue_at.map(ts);
         let from = f.created_from.map(ts);
         let to = f.created_to.map(ts);
-        macro_rules! run {
-            ($order:literal) => {
-                with_pool!(self, |p| {
-                    sqlx::query_as::<_, CaseRow>(case_select!(
-                        "WHERE c.zone_id = $1 AND ",
-                        case_visible!(),
-                        "AND ($6 IS NULL OR $6 LIKE '%,' || c.state || ',%') \
-                         AND ($7 IS NULL OR c.category_code = $7 OR c.category_code LIKE $7 || '__') \
-                         AND ($8 IS NULL OR EXISTS (SELECT 1 FROM case_assignments fa WHERE fa.case_id = c.id \
-                              AND fa.unit_id = $8 AND fa.state IN ('pending','signed','replied'))) \
-                         AND ($9 IS NULL OR g.street_id = $9) AND ($10 IS NULL OR c.channel = $10) \
-                         AND ($11 IS NULL OR c.urgency = $11) \
-                         AND ($12 IS NULL OR (c.due_at < $12 AND c.state IN ('dispatched','handling'))) \
-                         AND ($13 IS NULL OR c.created_at >= $13) AND ($14 IS NULL OR c.created_at < $14) \
-                         AND ($15 IS NULL OR c.title LIKE $15 ESCAPE '\\' OR c.description LIKE $15 ESCAPE '\\' \
-                              OR c.case_no LIKE $15 ESCAPE '\\') \
-                         AND ($16 IS NULL OR c.enterprise_id = $16) ",
-                        $order,
-                        " LIMIT $17 OFFSET $18"
-                    ))
-                    .bind(zone_id)
+        // binds $1..$16, shared by the page and the count
+        macro_rules! bind_filters {
+            ($q:expr) => {
+                $q.bind(zone_id)
                     .bind(vis.path_like())
                     .bind(vis.user())
                     .bind(vis.submitter())
@@ -406,6 +406,18 @@ impl Store {
                     .bind(to)
                     .bind(q.as_deref())
                     .bind(f.enterprise_id)
+            };
+        }
+        macro_rules! run {
+            ($order:literal) => {
+                with_pool!(self, |p| {
+                    bind_filters!(sqlx::query_as::<_, CaseRow>(case_select!(
+                        "WHERE c.zone_id = $1 AND ",
+                        case_visible!(),
+                        case_filters!(),
+                        $order,
+                        " LIMIT $17 OFFSET $18"
+                    )))
                     .bind(page.limit())
                     .bind(page.offset())
                     .fetch_all(p)
@@ -419,7 +431,20 @@ impl Store {
                 run!("ORDER BY CASE WHEN c.due_at IS NULL THEN 1 ELSE 0 END, c.due_at, c.id DESC")
             }
         }?;
-        let total = rows.first().map(|r| r.total_count).unwrap_or(0);
+        // the total is counted separately and stops at COUNT_CAP: an exact count over a city's
+        // millions of cases would cost more than the page itself
+        let total: i64 = with_pool!(self, |p| {
+            bind_filters!(sqlx::query_scalar(concat!(
+                "SELECT COUNT(*) FROM (SELECT 1 FROM cases c LEFT JOIN org_units g ON g.id = c.grid_id \
+                 WHERE c.zone_id = $1 AND ",
+                case_visible!(),
+                case_filters!(),
+                " LIMIT $17) t"
+            )))
+            .bind(COUNT_CAP + 1)
+            .fetch_one(p)
+            .await
+        })?;
         Ok((rows, total))
     }
 
@@ -450,7 +475,17 @@ impl Store {
             .fetch_all(p)
             .await
         })?;
-        let total = rows.first().map(|r| r.total_count).unwrap_or(0);
+        let total: i64 = with_pool!(self, |p| {
+            sqlx::query_scalar(
+                "SELECT COUNT(*) FROM case_assignments qa JOIN cases c ON c.id = qa.case_id \
+                 WHERE qa.unit_id = $1 AND qa.state IN ('pending','signed') \
+                 AND ($2 IS NULL OR $2 LIKE '%,' || c.state || ',%')",
+            )
+            .bind(unit_id)
+            .bind(states.as_deref())
+            .fetch_one(p)
+            .await
+        })?;
         Ok((rows, total))
     }
 

@@ -80,5 +80,6 @@ pub async fn list_audit(
         total,
         page: page.page,
         page_size: page.page_size,
+        total_capped: None,
     }))
 }

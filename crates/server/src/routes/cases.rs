@@ -525,11 +525,13 @@ pub async fn list_cases(
             .list_cases(p.zone_id(), &visibility(&p), &f, order, page)
             .await?
     };
+    let capped = total > jiban_store::cases::COUNT_CAP;
     Ok(Json(Paged {
         items: rows.into_iter().map(|c| case_out(&p, c)).collect(),
-        total,
+        total: total.min(jiban_store::cases::COUNT_CAP),
         page: page.page,
         page_size: page.page_size,
+        total_capped: capped.then_some(true),
     }))
 }
 

@@ -130,6 +130,7 @@ pub async fn list_enterprises(
         total,
         page: page.page,
         page_size: page.page_size,
+        total_capped: None,
     }))
 }
 

@@ -29,9 +29,13 @@ pub fn bj(t: OffsetDateTime) -> OffsetDateTime {
 #[derive(Serialize, ToSchema)]
 pub struct Paged<T: ToSchema> {
     pub items: Vec<T>,
+    /// Matching rows; for very large lists at most the cap, with `total_capped` true.
     pub total: i64,
     pub page: u32,
     pub page_size: u32,
+    /// Present and true when `total` stopped at the count cap (show it as “10000+”).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub total_capped: Option<bool>,
 }
 
 /// `?page=&page_size=` (page from 1; page_size 1–200, default 20).

@@ -78,6 +78,7 @@ pub async fn list(
         total,
         page: page.page,
         page_size: page.page_size,
+        total_capped: None,
     }))
 }
 

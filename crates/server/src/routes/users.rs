@@ -113,6 +113,7 @@ pub async fn list_users(
         total,
         page: page.page,
         page_size: page.page_size,
+        total_capped: None,
     }))
 }
 
