@@ -32,3 +32,13 @@ export async function tableLoaded(page: Page, testId: string): Promise<void> {
   await expect(table).toBeVisible()
   await expect(table.locator('.el-loading-mask')).toHaveCount(0)
 }
+
+/** Clicks a side-menu entry and waits for its page (retried: a menu group may still be unfolding after login). */
+export async function openMenu(page: Page, name: string, url: RegExp): Promise<void> {
+  const item = page.locator(`[data-test="side-menu"] [data-test="menu-${name}"]`)
+  await expect(item).toBeVisible()
+  await expect(async () => {
+    await item.click()
+    await expect(page).toHaveURL(url, { timeout: 2000 })
+  }).toPass({ timeout: 15_000 })
+}

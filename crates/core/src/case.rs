@@ -481,7 +481,8 @@ pub fn next_state(
         }
         (CaseAction::Reassign, S::Dispatched | S::Handling) => S::Dispatched,
         (CaseAction::Reply { lead: true }, S::Handling) => S::Replied,
-        (CaseAction::Reply { lead: false }, S::Handling) => S::Handling,
+        // an assisting unit may answer the lead as soon as it has signed itself
+        (CaseAction::Reply { lead: false }, S::Dispatched | S::Handling) => state,
         (CaseAction::Verify { pass: true }, S::Replied) => S::PendingRating,
         (CaseAction::Verify { pass: false }, S::Replied) => S::Handling,
         (CaseAction::Rate(Satisfaction::Satisfied | Satisfaction::Basic), S::PendingRating) => {

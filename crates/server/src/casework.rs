@@ -665,7 +665,7 @@ pub async fn run(state: &AppState, p: &Principal, case_id: Uuid, cmd: Command) -
             if pass {
                 cx.notify_submitter(
                     "case.answered",
-                    format!("您的诉求已办结，请评价：{}", cx.case.case_no),
+                    format!("您的诉求已办理答复，请评价：{}", cx.case.case_no),
                 )
                 .await?;
             } else {
@@ -1188,6 +1188,15 @@ pub async fn file(
             ));
         }
         None => None,
+    };
+    // a demand about an enterprise lies where the enterprise lies (street and grid for lists)
+    let grid_id = match (grid_id, enterprise_id) {
+        (None, Some(e)) => state
+            .store
+            .enterprise(p.zone_id(), &Visibility::Zone, e)
+            .await?
+            .and_then(|e| e.grid_id),
+        (g, _) => g,
     };
     if channel == Channel::Grid && address.is_none() {
         return Err(AppError::invalid(

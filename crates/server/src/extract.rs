@@ -159,10 +159,13 @@ impl<S: Send + Sync, T: DeserializeOwned + Send> FromRequestParts<S> for ApiPath
     async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
         match axum::extract::Path::<T>::from_request_parts(parts, state).await {
             Ok(p) => Ok(ApiPath(p.0)),
-            Err(e) => Err(AppError::Malformed {
-                code: "request.invalid_path",
-                message: format!("路径参数不正确（应为有效的 id）：{}", e.body_text()),
-            }),
+            Err(e) => {
+                tracing::debug!(error = %e.body_text(), "bad path parameter");
+                Err(AppError::Malformed {
+                    code: "request.invalid_path",
+                    message: "链接中的编号格式不正确".into(),
+                })
+            }
         }
     }
 }

@@ -154,12 +154,10 @@ async fn whole_loop_with_rework(app: TestApp) {
             "reply", "verify", "rate"
         ]
     );
-    assert!(
-        v["events"][2]["actor_name"]
-            .as_str()
-            .unwrap()
-            .contains("dispatcher")
-    );
+    // the enterprise sees who acted by name only; staff see the account too
+    assert_eq!(v["events"][2]["actor_name"], "王芳");
+    let staff = app.get(&dispatcher, &format!("/api/v1/cases/{id}")).await.1;
+    assert!(staff["events"][2]["actor_name"].as_str().unwrap().contains("（dispatcher）"));
     let (checked, breaks) = app.store.verify_case_chains(None).await.unwrap();
     assert_eq!((checked, breaks.len()), (1, 0));
     // the enterprise's list shows it; the lead unit's queue no longer does

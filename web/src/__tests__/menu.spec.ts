@@ -35,4 +35,19 @@ describe('filterMenu', () => {
     filterMenu(MENU, ['enterprise.read'], 'enterprise')
     expect(JSON.stringify(MENU.map((m) => [m.name, m.title]))).toBe(before)
   })
+
+  it('shows the casework pages by role', () => {
+    const staff = ['case.read', 'org.read', 'enterprise.read', 'token.self']
+    expect(names(filterMenu(MENU, staff, 'dispatcher'))).toEqual(['workbench', 'casework', 'cases-new', 'cases', 'enterprises', 'admin', 'admin-org'])
+    // the admin files through no channel: no 诉求受理, but the list and 办理时限
+    const admin = filterMenu(MENU, [...ADMIN, 'case.read', 'sla.write'], 'admin')
+    expect(names(admin)).toContain('cases')
+    expect(names(admin)).not.toContain('cases-new')
+    expect(names(admin)).toContain('admin-sla')
+    // the enterprise gets the portal instead of 诉求办理
+    const ent = names(filterMenu(MENU, ['case.read', 'enterprise.read', 'token.self'], 'enterprise'))
+    expect(ent).toEqual(['workbench', 'portal-new', 'portal-cases', 'enterprises'])
+    // staff never see the portal entries
+    expect(names(filterMenu(MENU, staff, 'intake'))).not.toContain('portal-new')
+  })
 })

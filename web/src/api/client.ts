@@ -101,6 +101,10 @@ export async function request<T>(method: string, path: string, opts: RequestOpti
     }
   }
 
+  throw await errorOf(res, requestId, opts)
+}
+
+async function errorOf(res: Response, requestId: string | undefined, opts: RequestOptions): Promise<ApiError> {
   let code = `http.${res.status}`
   let message = STATUS_MESSAGES[res.status] ?? `请求失败（HTTP ${res.status}）`
   let field: string | undefined
@@ -118,7 +122,51 @@ export async function request<T>(method: string, path: string, opts: RequestOpti
   if (res.status === 401 && !opts.skipAuthRedirect && unauthorizedHandler) {
     unauthorizedHandler(err)
   }
-  throw err
+  return err
+}
+
+/** The file name of a download: RFC 5987 `filename*` first, then `filename`. */
+export function filenameOf(disposition: string | null, fallback: string): string {
+  if (!disposition) return fallback
+  const star = /filename\*\s*=\s*(?:UTF-8|utf-8)''([^;]+)/.exec(disposition)
+  if (star?.[1]) {
+    try {
+      return decodeURIComponent(star[1].trim())
+    } catch {
+      // fall through to the plain name
+    }
+  }
+  const plain = /filename\s*=\s*"?([^";]+)"?/.exec(disposition)
+  return plain?.[1]?.trim() || fallback
+}
+
+/** GETs a file (e.g. an Excel export); errors follow the JSON convention like any request. */
+export async function download(
+  path: string,
+  query: Query | undefined,
+  fallbackName: string,
+): Promise<{ blob: Blob; filename: string }> {
+  let res: Response
+  try {
+    res = await fetch(buildUrl(path, query), { method: 'GET', credentials: 'same-origin' })
+  } catch {
+    throw new ApiError(0, 'network.error', '无法连接服务器，请检查网络后重试')
+  }
+  const requestId = res.headers.get('x-request-id') ?? undefined
+  if (!res.ok) throw await errorOf(res, requestId, {})
+  return { blob: await res.blob(), filename: filenameOf(res.headers.get('content-disposition'), fallbackName) }
+}
+
+/** Offers a blob to the user as a file download. */
+export function saveBlob(blob: Blob, filename: string): void {
+  const url = URL.createObjectURL(blob)
+  const a = document.createElement('a')
+  a.href = url
+  a.download = filename
+  document.body.appendChild(a)
+  a.click()
+  a.remove()
+  setTimeout(() => URL.revokeObjectURL(url), 1000)
 }
 
 export const http = {
@@ -128,5 +176,7 @@ export const http = {
     request<T>('POST', path, { ...opts, body }),
   patch: <T>(path: string, body?: unknown, opts: Omit<RequestOptions, 'body'> = {}) =>
     request<T>('PATCH', path, { ...opts, body }),
+  put: <T>(path: string, body?: unknown, opts: Omit<RequestOptions, 'body'> = {}) =>
+    request<T>('PUT', path, { ...opts, body }),
   del: <T = void>(path: string, opts: Omit<RequestOptions, 'body'> = {}) => request<T>('DELETE', path, opts),
 }

@@ -1,8 +1,16 @@
-import { http } from './client'
+import { download, http, type Query } from './client'
 import type {
   ApiToken,
   AuditEvent,
+  CaseDetail,
+  CaseOut,
+  CaseStats,
   Category,
+  DeadlineOut,
+  DispatchBody,
+  NewCaseBody,
+  NotificationItem,
+  SlaRule,
   CreatedToken,
   Enterprise,
   Me,
@@ -16,7 +24,7 @@ import type {
 } from './types'
 
 export * from './types'
-export { ApiError, setUnauthorizedHandler } from './client'
+export { ApiError, setUnauthorizedHandler, saveBlob } from './client'
 
 const enc = encodeURIComponent
 
@@ -113,4 +121,77 @@ export interface AuditQuery {
 
 export const auditApi = {
   list: (q: AuditQuery) => http.get<Page<AuditEvent>>('/audit', { ...q }),
+}
+
+/** Filters of the case list (and of the Excel export). */
+export interface CaseQuery {
+  /** comma-separated states */
+  state?: string
+  category?: string
+  unit_id?: string
+  street_id?: string
+  channel?: string
+  urgency?: string
+  overdue?: boolean
+  /** YYYY-MM-DD */
+  from?: string
+  to?: string
+  q?: string
+  enterprise_id?: string
+  sort?: 'newest' | 'deadline'
+  queue?: 'mine'
+  page?: number
+  page_size?: number
+}
+
+/**
+ * The steps of the loop: POST /cases/{id}/<step>. The key is the step's URL segment.
+ * (`remind` is 催办, no change of state.)
+ */
+export type CaseStep =
+  | 'accept'
+  | 'reject'
+  | 'withdraw'
+  | 'dispatch'
+  | 'reassign'
+  | 'sign'
+  | 'return'
+  | 'reply'
+  | 'verify'
+  | 'rate'
+  | 'extensions'
+  | 'pauses'
+  | 'decide'
+  | 'resume'
+  | 'merge'
+  | 'supervisor-decision'
+  | 'remind'
+  | 'supervise'
+  | 'supervise/acknowledge'
+
+export const caseApi = {
+  list: (q: CaseQuery) => http.get<Page<CaseOut>>('/cases', { ...q } as Query),
+  stats: () => http.get<CaseStats>('/cases/stats'),
+  get: (id: string) => http.get<CaseDetail>(`/cases/${enc(id)}`),
+  file: (body: NewCaseBody) => http.post<CaseDetail>('/cases', body),
+  step: (id: string, step: CaseStep, body: object = {}) => http.post<CaseDetail>(`/cases/${enc(id)}/${step}`, body),
+  dispatch: (id: string, body: DispatchBody) => http.post<CaseDetail>(`/cases/${enc(id)}/dispatch`, body),
+  remind: (id: string, note?: string) => http.post<CaseDetail>(`/cases/${enc(id)}/remind`, note ? { note } : {}),
+  export: (q: CaseQuery) => download('/cases/export', { ...q, page: undefined, page_size: undefined } as Query, '诉求列表.xlsx'),
+}
+
+export const notificationApi = {
+  list: (q: { unread?: boolean; page?: number; page_size?: number }) =>
+    http.get<Page<NotificationItem>>('/notifications', { ...q, unread: q.unread || undefined }),
+  unreadCount: () => http.get<{ count: number }>('/notifications/unread-count'),
+  markRead: (id: string) => http.post<void>(`/notifications/${enc(id)}/read`),
+}
+
+export const slaApi = {
+  list: () => http.get<SlaRule[]>('/sla-rules'),
+  put: (rule: SlaRule) => http.put<SlaRule>('/sla-rules', rule),
+}
+
+export const calendarApi = {
+  deadline: (from: string, workdays: number) => http.get<DeadlineOut>('/calendar/deadline', { from, workdays }),
 }

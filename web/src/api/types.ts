@@ -23,6 +23,8 @@ export type Permission =
   | 'audit.read'
   | 'calendar.write'
   | 'token.self'
+  | 'case.read'
+  | 'sla.write'
 
 export interface Me {
   id: string
@@ -162,4 +164,195 @@ export interface ErrorBody {
   code: string
   message: string
   field?: string
+}
+
+// ---- 诉求办理 (cases) ----------------------------------------------------------------------
+
+export type Channel = 'portal' | 'hotline' | 'grid' | 'leader' | 'superior' | 'visit' | 'inspection'
+export type Urgency = 'urgent' | 'normal'
+export type CaseState =
+  | 'submitted'
+  | 'pending_dispatch'
+  | 'dispatched'
+  | 'handling'
+  | 'paused'
+  | 'parked'
+  | 'replied'
+  | 'pending_rating'
+  | 'supervisor_review'
+  | 'closed'
+  | 'rejected'
+  | 'withdrawn'
+  | 'merged'
+export type Satisfaction = 'satisfied' | 'basic' | 'unsatisfied'
+
+/** A case as shown in lists and on its page (server `CaseOut`). */
+export interface CaseOut {
+  id: string
+  /** e.g. JB20251009-0123 */
+  case_no: string
+  channel: Channel
+  channel_name: string
+  state: CaseState
+  state_name: string
+  title: string
+  description: string
+  category_code: string
+  category_name: string | null
+  urgency: Urgency
+  urgency_name: string
+  enterprise_id: string | null
+  enterprise_name: string | null
+  person_name: string | null
+  /** masked unless the caller handles intake or dispatch */
+  person_phone: string | null
+  address: string | null
+  grid_id: string | null
+  grid_name: string | null
+  street_name: string | null
+  lon: number | null
+  lat: number | null
+  expected_outcome: string | null
+  filed_by_name: string | null
+  reject_reason: string | null
+  lead_unit_id: string | null
+  lead_unit_name: string | null
+  sign_by: string | null
+  due_at: string | null
+  /** open, the clock runs and the handling deadline has passed */
+  overdue: boolean
+  bounces: number
+  reworks: number
+  rating: Satisfaction | null
+  rating_comment: string | null
+  merged_into: string | null
+  review_on: string | null
+  created_at: string
+  closed_at: string | null
+}
+
+export interface AssignmentOut {
+  id: string
+  unit_id: string
+  unit_name: string | null
+  role: 'lead' | 'assist'
+  role_name: string
+  state: 'pending' | 'signed' | 'replied' | 'returned' | 'cancelled'
+  state_name: string
+  note: string | null
+  sign_by: string
+  due_at: string
+  signed_at: string | null
+  replied_at: string | null
+  reply: string | null
+}
+
+export interface CaseEventOut {
+  seq: number
+  at: string
+  actor_name: string
+  action: string
+  from_state: string | null
+  to_state: string
+  to_state_name: string
+  detail: Record<string, unknown> | null
+  hash: string
+}
+
+export interface CaseRequestOut {
+  id: string
+  kind: 'extension' | 'pause' | 'park'
+  reason: string
+  days: number | null
+  review_on: string | null
+  state: 'pending' | 'approved' | 'refused'
+  requested_at: string
+  decision_note: string | null
+}
+
+export type SupervisionLevel = 'general' | 'key' | 'listed'
+
+/** 督办单: a supervisor's or leader's order to the lead unit, with a deadline to acknowledge. */
+export interface SupervisionOrderOut {
+  id: string
+  unit_name: string | null
+  level: SupervisionLevel
+  level_name: string
+  note: string
+  deadline: string
+  issued_by_name: string | null
+  issued_at: string
+  acknowledged_at: string | null
+  escalated_at: string | null
+}
+
+export interface CaseDetail {
+  case: CaseOut
+  assignments: AssignmentOut[]
+  events: CaseEventOut[]
+  requests: CaseRequestOut[]
+  /** 督办单 (absent on servers without supervision) */
+  supervision_orders?: SupervisionOrderOut[]
+  allowed_actions: string[]
+  /** working hours left to the handling deadline (negative when overdue) */
+  working_hours_left: number | null
+}
+
+export interface CaseStats {
+  by_state: { state: CaseState; state_name: string; count: number }[]
+  overdue: number
+  due_soon: number
+}
+
+export interface NewCaseBody {
+  channel: Channel
+  title: string
+  description: string
+  category_code: string
+  urgency?: Urgency
+  enterprise_uscc?: string
+  enterprise_id?: string
+  person_name?: string
+  person_phone?: string
+  address?: string
+  grid_id?: string
+  lon?: number
+  lat?: number
+  expected_outcome?: string
+  idempotency_key?: string
+}
+
+export interface DispatchBody {
+  lead_unit_id: string
+  assist_unit_ids: string[]
+  note?: string
+  category_code?: string
+  urgency?: Urgency
+  /** required for 改派 */
+  reason?: string
+}
+
+export interface NotificationItem {
+  id: string
+  kind: string
+  title: string
+  body: string
+  case_id: string | null
+  to_unit?: boolean
+  created_at: string
+  read_at: string | null
+}
+
+export interface SlaRule {
+  /** a category code, or * for every category without its own rule */
+  category_code: string
+  urgency: Urgency
+  sign_hours: number
+  handle_days: number
+}
+
+export interface DeadlineOut {
+  from: string
+  workdays: number
+  deadline: string
 }

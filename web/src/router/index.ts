@@ -1,4 +1,6 @@
 import { createRouter, createWebHistory, type RouteRecordRaw, type Router } from 'vue-router'
+import type { Role } from '@/api/types'
+import { FILING_ROLES } from '@/utils/menu'
 import { useAuthStore } from '@/stores/auth'
 import MainLayout from '@/layouts/MainLayout.vue'
 import ForbiddenView from '@/views/ForbiddenView.vue'
@@ -12,6 +14,12 @@ declare module 'vue-router' {
     perm?: string
     /** reachable without signing in */
     public?: boolean
+    /** only these roles may open the page (others get the 403 page in place) */
+    roles?: readonly Role[]
+    /** the side-menu entry to highlight (detail pages) */
+    activeMenu?: string
+    /** portal mode of a shared view (the enterprise user's pages) */
+    portal?: boolean
   }
 }
 
@@ -27,6 +35,54 @@ export const routes: RouteRecordRaw[] = [
     component: MainLayout,
     children: [
       { path: '', name: 'workbench', component: () => import('@/views/WorkbenchView.vue'), meta: { title: '工作台' } },
+      {
+        path: 'cases',
+        name: 'cases',
+        component: () => import('@/views/CasesView.vue'),
+        meta: { title: '案件列表', group: '诉求办理', perm: 'case.read' },
+      },
+      {
+        path: 'cases/new',
+        name: 'cases-new',
+        component: () => import('@/views/CaseNewView.vue'),
+        meta: { title: '诉求受理', group: '诉求办理', perm: 'case.read', roles: FILING_ROLES },
+      },
+      {
+        path: 'cases/:id',
+        name: 'case-detail',
+        component: () => import('@/views/CaseDetailView.vue'),
+        meta: { title: '案件详情', group: '诉求办理', perm: 'case.read', activeMenu: '/cases' },
+      },
+      {
+        path: 'portal/new',
+        name: 'portal-new',
+        component: () => import('@/views/CaseNewView.vue'),
+        meta: { title: '提交诉求', perm: 'case.read', roles: ['enterprise'], portal: true },
+      },
+      {
+        path: 'portal/cases',
+        name: 'portal-cases',
+        component: () => import('@/views/PortalCasesView.vue'),
+        meta: { title: '我的诉求', perm: 'case.read', roles: ['enterprise'], portal: true },
+      },
+      {
+        path: 'portal/cases/:id',
+        name: 'portal-case',
+        component: () => import('@/views/CaseDetailView.vue'),
+        meta: { title: '诉求详情', group: '我的诉求', perm: 'case.read', activeMenu: '/portal/cases', portal: true },
+      },
+      {
+        path: 'notifications',
+        name: 'notifications',
+        component: () => import('@/views/NotificationsView.vue'),
+        meta: { title: '消息通知' },
+      },
+      {
+        path: 'admin/sla',
+        name: 'admin-sla',
+        component: () => import('@/views/SlaRulesView.vue'),
+        meta: { title: '办理时限', group: '系统管理', perm: 'sla.write' },
+      },
       {
         path: 'enterprises',
         name: 'enterprises',

@@ -2,6 +2,7 @@ import { defineStore } from 'pinia'
 import { computed, ref } from 'vue'
 import { authApi, ApiError, type Me } from '@/api'
 import { filterMenu, MENU } from '@/utils/menu'
+import { useRefDataStore } from './refdata'
 
 export const useAuthStore = defineStore('auth', () => {
   const me = ref<Me | null>(null)
@@ -30,6 +31,7 @@ export const useAuthStore = defineStore('auth', () => {
 
   async function login(username: string, password: string): Promise<Me> {
     const m = await authApi.login(username, password)
+    useRefDataStore().reset()
     me.value = m
     probed.value = true
     return m
@@ -44,6 +46,7 @@ export const useAuthStore = defineStore('auth', () => {
   }
 
   function clear() {
+    useRefDataStore().reset()
     me.value = null
     probed.value = true
   }

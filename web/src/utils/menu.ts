@@ -1,5 +1,17 @@
 import type { Component } from 'vue'
-import { House, OfficeBuilding, Setting, Share, User, Document } from '@element-plus/icons-vue'
+import {
+  Document,
+  DocumentAdd,
+  EditPen,
+  House,
+  List,
+  OfficeBuilding,
+  Setting,
+  Share,
+  Tickets,
+  Timer,
+  User,
+} from '@element-plus/icons-vue'
 import type { Role } from '@/api/types'
 
 export interface MenuItem {
@@ -9,11 +21,30 @@ export interface MenuItem {
   path?: string
   icon?: Component
   perm?: string
+  /** only for these roles */
+  roles?: readonly Role[]
+  /** not for these roles */
+  exceptRoles?: readonly Role[]
   children?: MenuItem[]
 }
 
+/** Roles that file cases through some channel (see utils/cases.ts CHANNEL_ROLES), the portal aside. */
+export const FILING_ROLES: readonly Role[] = ['intake', 'dispatcher', 'grid_worker', 'leader', 'handler', 'dept_head', 'supervisor']
+
 export const MENU: MenuItem[] = [
   { name: 'workbench', title: '工作台', path: '/', icon: House },
+  { name: 'portal-new', title: '提交诉求', path: '/portal/new', icon: EditPen, perm: 'case.read', roles: ['enterprise'] },
+  { name: 'portal-cases', title: '我的诉求', path: '/portal/cases', icon: Tickets, perm: 'case.read', roles: ['enterprise'] },
+  {
+    name: 'casework',
+    title: '诉求办理',
+    icon: Tickets,
+    exceptRoles: ['enterprise'],
+    children: [
+      { name: 'cases-new', title: '诉求受理', path: '/cases/new', icon: DocumentAdd, perm: 'case.read', roles: FILING_ROLES },
+      { name: 'cases', title: '案件列表', path: '/cases', icon: List, perm: 'case.read' },
+    ],
+  },
   { name: 'enterprises', title: '企业档案', path: '/enterprises', icon: OfficeBuilding, perm: 'enterprise.read' },
   {
     name: 'admin',
@@ -22,6 +53,7 @@ export const MENU: MenuItem[] = [
     children: [
       { name: 'admin-org', title: '组织机构', path: '/admin/org', icon: Share, perm: 'org.read' },
       { name: 'admin-users', title: '用户管理', path: '/admin/users', icon: User, perm: 'user.read' },
+      { name: 'admin-sla', title: '办理时限', path: '/admin/sla', icon: Timer, perm: 'sla.write' },
       { name: 'admin-audit', title: '审计日志', path: '/admin/audit', icon: Document, perm: 'audit.read' },
     ],
   },
@@ -38,13 +70,15 @@ export function menuTitle(name: string, fallback: string, role: Role | null | un
 
 /**
  * Keeps only the entries the user has permission for (an entry without `perm` is open to
- * everyone signed in); a group left with no children is dropped. Titles are adapted to the role.
+ * everyone signed in) and that are meant for the role; a group left with no children is dropped. Titles are adapted to the role.
  */
 export function filterMenu(items: readonly MenuItem[], permissions: readonly string[], role?: Role | null): MenuItem[] {
   const perms = new Set(permissions)
   const out: MenuItem[] = []
   for (const item of items) {
     if (item.perm && !perms.has(item.perm)) continue
+    if (item.roles && (!role || !item.roles.includes(role))) continue
+    if (item.exceptRoles && role && item.exceptRoles.includes(role)) continue
     const title = menuTitle(item.name, item.title, role)
     if (item.children) {
       const children = filterMenu(item.children, permissions, role)

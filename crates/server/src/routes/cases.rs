@@ -68,6 +68,8 @@ pub struct CaseOut {
     pub rating_comment: Option<String>,
     pub merged_into: Option<Uuid>,
     pub review_on: Option<Date>,
+    /// Set by the deadline sweep: `due_soon` (under one working day left) or `overdue`.
+    pub alert: Option<String>,
     #[serde(with = "time::serde::rfc3339")]
     pub created_at: OffsetDateTime,
     #[serde(with = "time::serde::rfc3339::option")]
@@ -132,6 +134,7 @@ fn case_out(p: &Principal, c: CaseRow) -> CaseOut {
         rating_comment: c.rating_comment,
         merged_into: c.merged_into,
         review_on: c.review_on,
+        alert: c.alert,
         created_at: bj(c.created_at),
         closed_at: c.closed_at.map(bj),
     }
@@ -370,7 +373,17 @@ async fn detail(state: &AppState, p: &Principal, id: Uuid) -> ApiResult<CaseDeta
     Ok(CaseDetail {
         case: case_out(p, case),
         assignments: assignments.into_iter().map(Into::into).collect(),
-        events: events.into_iter().map(Into::into).collect(),
+        events: events
+            .into_iter()
+            .map(|e| {
+                let mut out = CaseEventOut::from(e);
+                if p.role == Role::Enterprise {
+                    // enterprises see who acted, not internal account names
+                    out.actor_name = out.actor_name.split('（').next().unwrap_or("").to_string();
+                }
+                out
+            })
+            .collect(),
         requests: requests.into_iter().map(Into::into).collect(),
         allowed_actions: allowed.into_iter().map(str::to_string).collect(),
         supervision_orders: orders.into_iter().map(Into::into).collect(),
