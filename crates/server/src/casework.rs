@@ -24,9 +24,6 @@ use serde_json::{Value, json};
 use time::{Date, OffsetDateTime};
 use uuid::Uuid;
 
-/// Returns allowed before a supervisor must decide (ping-pong cap).
-pub const BOUNCE_LIMIT: u32 = 2;
-
 /// Which units a dispatch goes to.
 #[derive(Debug, Clone)]
 pub struct DispatchPlan {
@@ -282,7 +279,7 @@ impl Ctx<'_> {
         CaseFacts {
             any_signed: self.assignments.iter().any(|a| a.signed_at.is_some()),
             bounces: self.case.bounces as u32,
-            bounce_limit: BOUNCE_LIMIT,
+            bounce_limit: self.state.cfg.bounce_limit,
             reworks: self.case.reworks as u32,
         }
     }
@@ -668,6 +665,27 @@ pub async fn run(state: &AppState, p: &Principal, case_id: Uuid, cmd: Command) -
                     format!("您的诉求已办理答复，请评价：{}", cx.case.case_no),
                 )
                 .await?;
+                // the submitters of duplicates merged into this case are answered too
+                let reply = cx
+                    .assignments
+                    .iter()
+                    .find(|a| is_lead(a) && a.reply.is_some())
+                    .and_then(|a| a.reply.clone())
+                    .unwrap_or_default();
+                for (dup, dup_no, who) in cx.tx.merged_into(cx.case.id).await? {
+                    let title = format!("您的诉求 {dup_no} 已随 {} 一并办理答复", cx.case.case_no);
+                    cx.tx
+                        .notify(
+                            cx.case.zone_id,
+                            Some(who),
+                            None,
+                            Some(dup),
+                            "case.answered",
+                            &title,
+                            &reply,
+                        )
+                        .await?;
+                }
             } else {
                 let note = required("note", "核查意见", note.as_deref().unwrap_or(""), 1000)?;
                 for a in &mut cx.assignments {
@@ -1295,6 +1313,7 @@ pub async fn file(
 
 /// The actions the caller may take on this case now (the case page shows only these).
 pub fn allowed_actions(
+    app: &AppState,
     p: &Principal,
     case: &CaseRow,
     assignments: &[AssignmentRow],
@@ -1306,7 +1325,7 @@ pub fn allowed_actions(
     let facts = CaseFacts {
         any_signed: assignments.iter().any(|a| a.signed_at.is_some()),
         bounces: case.bounces as u32,
-        bounce_limit: BOUNCE_LIMIT,
+        bounce_limit: app.cfg.bounce_limit,
         reworks: case.reworks as u32,
     };
     let mine = assignments.iter().find(|a| {

@@ -22,6 +22,8 @@ pub struct Config {
     pub outbox: OutboxConfig,
     /// Office hours that working-hour deadlines count, e.g. `08:30-12:00,14:00-17:30`.
     pub office_hours: String,
+    /// Returns (退回) a case may take before a supervisor must decide where it goes.
+    pub bounce_limit: u32,
 }
 
 /// Background jobs (each runs on one node at a time, by lease).
@@ -104,6 +106,7 @@ impl Default for Config {
             jobs: JobsConfig::default(),
             outbox: OutboxConfig::default(),
             office_hours: "08:30-12:00,14:00-17:30".into(),
+            bounce_limit: 2,
         }
     }
 }
@@ -141,6 +144,7 @@ impl fmt::Debug for Config {
             .field("jobs", &self.jobs)
             .field("outbox", &self.outbox)
             .field("office_hours", &self.office_hours)
+            .field("bounce_limit", &self.bounce_limit)
             .finish()
     }
 }
@@ -228,6 +232,9 @@ impl Config {
         }
         if let Some(v) = get("JIBAN_SUPERIOR_URL") {
             self.outbox.superior_url = Some(v);
+        }
+        if let Some(v) = get("JIBAN_BOUNCE_LIMIT") {
+            self.bounce_limit = num("JIBAN_BOUNCE_LIMIT", v)?;
         }
         if let Some(v) = get("JIBAN_OFFICE_HOURS") {
             self.office_hours = v;

@@ -157,7 +157,12 @@ async fn whole_loop_with_rework(app: TestApp) {
     // the enterprise sees who acted by name only; staff see the account too
     assert_eq!(v["events"][2]["actor_name"], "王芳");
     let staff = app.get(&dispatcher, &format!("/api/v1/cases/{id}")).await.1;
-    assert!(staff["events"][2]["actor_name"].as_str().unwrap().contains("（dispatcher）"));
+    assert!(
+        staff["events"][2]["actor_name"]
+            .as_str()
+            .unwrap()
+            .contains("（dispatcher）")
+    );
     let (checked, breaks) = app.store.verify_case_chains(None).await.unwrap();
     assert_eq!((checked, breaks.len()), (1, 0));
     // the enterprise's list shows it; the lead unit's queue no longer does
@@ -840,6 +845,43 @@ async fn merge_and_withdraw(app: TestApp) {
         "validation.unknown_value",
         Some("state"),
     );
+    // when the master is answered, the duplicate's submitter is answered with it
+    let rsj = app.unit_id("人社局").await;
+    act(
+        &app,
+        &dispatcher,
+        &a,
+        "dispatch",
+        json!({ "lead_unit_id": rsj }),
+    )
+    .await;
+    let lead = app.login("handler_rsj").await;
+    act(&app, &lead, &a, "sign", json!({})).await;
+    act(
+        &app,
+        &lead,
+        &a,
+        "reply",
+        json!({ "text": "已组织专场招聘会" }),
+    )
+    .await;
+    act(&app, &dispatcher, &a, "verify", json!({ "pass": true })).await;
+    let b_no =
+        app.get(&dispatcher, &format!("/api/v1/cases/{b}")).await.1["case"]["case_no"].clone();
+    let inbox = app.get(&qiye, "/api/v1/notifications").await.1;
+    let dup = inbox["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|n| n["case_id"] == json!(b))
+        .expect("duplicate answered");
+    assert!(
+        dup["title"]
+            .as_str()
+            .unwrap()
+            .contains(b_no.as_str().unwrap())
+    );
+    assert_eq!(dup["body"], "已组织专场招聘会");
     let (_, stats) = app.get(&dispatcher, "/api/v1/cases/stats").await;
     let n: i64 = stats["by_state"]
         .as_array()

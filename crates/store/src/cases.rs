@@ -641,6 +641,20 @@ impl Tx {
         })?)
     }
 
+    /// The cases merged into `master`: (id, case number, submitter or filer).
+    pub async fn merged_into(&mut self, master: Uuid) -> Result<Vec<(Uuid, String, Uuid)>> {
+        let rows: Vec<(Uuid, String, Option<Uuid>, Uuid)> = with_tx!(self, |c| {
+            sqlx::query_as("SELECT id, case_no, submitter_id, filed_by FROM cases WHERE merged_into = $1 ORDER BY id")
+                .bind(master)
+                .fetch_all(&mut *c)
+                .await
+        })?;
+        Ok(rows
+            .into_iter()
+            .map(|(id, no, s, f)| (id, no, s.unwrap_or(f)))
+            .collect())
+    }
+
     pub async fn set_case_no(&mut self, id: Uuid, case_no: &str) -> Result<()> {
         with_tx!(self, |c| {
             sqlx::query("UPDATE cases SET case_no = $1 WHERE id = $2")

@@ -349,7 +349,7 @@ async fn detail(state: &AppState, p: &Principal, id: Uuid) -> ApiResult<CaseDeta
     let orders = state.store.supervision_orders(id).await?;
     let pending = requests.iter().filter(|r| r.state == "pending").count();
     let open_orders = orders.iter().any(|o| o.acknowledged_at.is_none());
-    let allowed: Vec<&str> = casework::allowed_actions(p, &case, &assignments, pending)
+    let allowed: Vec<&str> = casework::allowed_actions(state, p, &case, &assignments, pending)
         .into_iter()
         .filter(|a| *a != "acknowledge_supervision" || open_orders)
         .collect();
