@@ -12,6 +12,7 @@
 //!   zone's leaders when the unit sits directly under the zone.
 //!
 //! Supervision orders past their deadline and not acknowledged are escalated to the zone's leaders.
+//! Parked (挂账) cases whose review date has come are put before the dispatchers again.
 
 use crate::casework::zone_calendar;
 use jiban_core::calendar::OfficeHours;
@@ -32,6 +33,7 @@ pub struct SweepReport {
     pub escalated_to_head: usize,
     pub escalated_up: usize,
     pub orders_escalated: usize,
+    pub parked_reviews: usize,
 }
 
 const ACTOR: &str = "系统（期限巡查）";
@@ -171,6 +173,48 @@ pub async fn sweep(
         tx.save_case(&case).await?;
         tx.commit().await?;
         report.orders_escalated += 1;
+    }
+    // 挂账 cases whose review date has come: remind the dispatchers, once per review date
+    let today = now.to_offset(BEIJING).date();
+    for (zone_id, case_id, case_no, title, review_on) in store.parked_due_for_review(today).await? {
+        let mut tx = store.begin().await?;
+        let mut case = tx.lock_case(zone_id, case_id).await?;
+        let key = format!("review:{review_on}");
+        let assignment = tx
+            .assignments(case_id)
+            .await?
+            .into_iter()
+            .find(|a| a.role == "lead");
+        let Some(lead) = assignment else { continue };
+        if !tx.add_sweep_mark(lead.id, &key).await? {
+            continue;
+        }
+        let text = format!("挂账诉求到期复核：{case_no} {title}（复核日期 {review_on}）");
+        for d in store.users_with_role(zone_id, "dispatcher").await? {
+            tx.notify(
+                zone_id,
+                Some(d.id),
+                None,
+                Some(case_id),
+                "case.review_due",
+                &text,
+                "",
+            )
+            .await?;
+        }
+        let state = case.state.clone();
+        tx.append_event(
+            &mut case,
+            None,
+            ACTOR,
+            "review_due",
+            Some(&state),
+            json!({ "review_on": review_on.to_string() }),
+        )
+        .await?;
+        tx.save_case(&case).await?;
+        tx.commit().await?;
+        report.parked_reviews += 1;
     }
     Ok(report)
 }

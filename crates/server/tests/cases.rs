@@ -765,6 +765,58 @@ async fn extension_pause_and_park(app: TestApp) {
     .await;
     assert_eq!(v["case"]["state"], "handling");
     assert_eq!(v["requests"][2]["state"], "refused");
+    // an approved park is brought back to the dispatchers on its review date, once
+    let v = act(
+        &app,
+        &lead,
+        &id,
+        "pauses",
+        json!({ "kind": "park", "reason": "待上级出台政策", "review_on": "2026-12-31" }),
+    )
+    .await;
+    let req = v["requests"][3]["id"].as_str().unwrap().to_string();
+    let v = act(
+        &app,
+        &dispatcher,
+        &id,
+        "decide",
+        json!({ "request_id": req, "approve": true }),
+    )
+    .await;
+    assert_eq!(v["case"]["state"], "parked");
+    assert_eq!(v["case"]["review_on"], "2026-12-31");
+    let hours: jiban_core::calendar::OfficeHours = Default::default();
+    let before = time::macros::datetime!(2026-12-30 10:00 +8);
+    let on = time::macros::datetime!(2026-12-31 10:00 +8);
+    assert_eq!(
+        jiban_server::sweep::sweep(&app.store, &hours, before)
+            .await
+            .unwrap()
+            .parked_reviews,
+        0
+    );
+    assert_eq!(
+        jiban_server::sweep::sweep(&app.store, &hours, on)
+            .await
+            .unwrap()
+            .parked_reviews,
+        1
+    );
+    assert_eq!(
+        jiban_server::sweep::sweep(&app.store, &hours, on)
+            .await
+            .unwrap()
+            .parked_reviews,
+        0
+    );
+    let inbox = app.get(&dispatcher, "/api/v1/notifications").await.1;
+    assert!(
+        inbox["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|n| n["kind"] == "case.review_due")
+    );
 }
 
 async fn merge_and_withdraw(app: TestApp) {

@@ -154,6 +154,22 @@ impl Store {
         })?)
     }
 
+    /// Parked cases whose review date has come: (zone, case id, case number, title, review date).
+    pub async fn parked_due_for_review(
+        &self,
+        today: time::Date,
+    ) -> Result<Vec<(Uuid, Uuid, String, String, time::Date)>> {
+        Ok(with_pool!(self, |p| {
+            sqlx::query_as(
+                "SELECT zone_id, id, case_no, title, review_on FROM cases \
+                 WHERE state = 'parked' AND review_on IS NOT NULL AND review_on <= $1 ORDER BY review_on",
+            )
+            .bind(today)
+            .fetch_all(p)
+            .await
+        })?)
+    }
+
     /// Outbox rows due for a delivery attempt.
     pub async fn due_outbox(&self, at: OffsetDateTime, limit: i64) -> Result<Vec<OutboxRow>> {
         Ok(with_pool!(self, |p| {
