@@ -157,6 +157,35 @@ export async function download(
   return { blob: await res.blob(), filename: filenameOf(res.headers.get('content-disposition'), fallbackName) }
 }
 
+/**
+ * POSTs a multipart form (e.g. an attachment). The browser sets the Content-Type with its
+ * boundary; errors follow the JSON convention like any request.
+ */
+export async function upload<T>(path: string, form: FormData, signal?: AbortSignal): Promise<T> {
+  let res: Response
+  try {
+    res = await fetch(buildUrl(path), {
+      method: 'POST',
+      body: form,
+      credentials: 'same-origin',
+      headers: { Accept: 'application/json' },
+      signal,
+    })
+  } catch (e) {
+    if (e instanceof DOMException && e.name === 'AbortError') throw e
+    throw new ApiError(0, 'network.error', '无法连接服务器，请检查网络后重试')
+  }
+  const requestId = res.headers.get('x-request-id') ?? undefined
+  if (!res.ok) throw await errorOf(res, requestId, {})
+  const text = await res.text()
+  if (!text) return undefined as T
+  try {
+    return JSON.parse(text) as T
+  } catch {
+    throw new ApiError(res.status, 'response.invalid_json', '服务器返回了无法解析的数据', undefined, requestId)
+  }
+}
+
 /** Offers a blob to the user as a file download. */
 export function saveBlob(blob: Blob, filename: string): void {
   const url = URL.createObjectURL(blob)

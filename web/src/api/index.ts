@@ -1,6 +1,7 @@
-import { download, http, type Query } from './client'
+import { download, http, upload, type Query } from './client'
 import type {
   ApiToken,
+  AttachmentOut,
   AuditEvent,
   CaseDetail,
   CaseOut,
@@ -178,6 +179,17 @@ export const caseApi = {
   dispatch: (id: string, body: DispatchBody) => http.post<CaseDetail>(`/cases/${enc(id)}/dispatch`, body),
   remind: (id: string, note?: string) => http.post<CaseDetail>(`/cases/${enc(id)}/remind`, note ? { note } : {}),
   export: (q: CaseQuery) => download('/cases/export', { ...q, page: undefined, page_size: undefined } as Query, '诉求列表.xlsx'),
+}
+
+export const attachmentApi = {
+  list: (caseId: string) => http.get<AttachmentOut[]>(`/cases/${enc(caseId)}/attachments`),
+  /** one file (multipart part `file`) and an optional note (part `note`) */
+  upload: (caseId: string, file: File, note?: string) => {
+    const form = new FormData()
+    form.append('file', file, file.name)
+    if (note?.trim()) form.append('note', note.trim())
+    return upload<AttachmentOut>(`/cases/${enc(caseId)}/attachments`, form)
+  },
 }
 
 export const notificationApi = {

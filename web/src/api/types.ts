@@ -356,3 +356,20 @@ export interface DeadlineOut {
   workdays: number
   deadline: string
 }
+
+/** A file attached to a case (`GET /cases/{id}/attachments`). */
+export interface AttachmentOut {
+  id: string
+  file_name: string
+  content_type: string
+  size: number
+  sha256: string
+  has_thumb: boolean
+  note: string | null
+  uploaded_by_name: string | null
+  created_at: string
+  /** `/api/v1/attachments/{id}/download` */
+  url: string
+  /** `/api/v1/attachments/{id}/thumbnail`, or null for files that are not images */
+  thumb_url: string | null
+}
