@@ -408,22 +408,42 @@ impl Store {
                     .bind(f.enterprise_id)
             };
         }
+        // The states also go in as a literal IN list, which the planner can use with
+        // ix_cases__state (a bound string cannot be); they come from a fixed vocabulary and are
+        // checked here, so the literal is safe.
+        if f.states
+            .iter()
+            .any(|st| st.is_empty() || !st.bytes().all(|b| b.is_ascii_lowercase() || b == b'_'))
+        {
+            return Err(StoreError::Config(format!(
+                "无效的状态筛选：{:?}",
+                f.states
+            )));
+        }
+        let state_in = if f.states.is_empty() {
+            String::new()
+        } else {
+            let list: Vec<String> = f.states.iter().map(|st| format!("'{st}'")).collect();
+            format!("AND c.state IN ({}) ", list.join(","))
+        };
+        let head = concat!(
+            case_select!("WHERE c.zone_id = $1 AND "),
+            case_visible!(),
+            case_filters!()
+        );
         macro_rules! run {
-            ($order:literal) => {
+            ($order:literal) => {{
+                let sql = format!("{head}{state_in}{} LIMIT $17 OFFSET $18", $order);
                 with_pool!(self, |p| {
-                    bind_filters!(sqlx::query_as::<_, CaseRow>(case_select!(
-                        "WHERE c.zone_id = $1 AND ",
-                        case_visible!(),
-                        case_filters!(),
-                        $order,
-                        " LIMIT $17 OFFSET $18"
+                    bind_filters!(sqlx::query_as::<_, CaseRow>(sqlx::AssertSqlSafe(
+                        sql.clone()
                     )))
                     .bind(page.limit())
                     .bind(page.offset())
                     .fetch_all(p)
                     .await
                 })
-            };
+            }};
         }
         let rows = match order {
             CaseOrder::Newest => run!("ORDER BY c.id DESC"),
@@ -433,17 +453,20 @@ impl Store {
         }?;
         // the total is counted separately and stops at COUNT_CAP: an exact count over a city's
         // millions of cases would cost more than the page itself
-        let total: i64 = with_pool!(self, |p| {
-            bind_filters!(sqlx::query_scalar(concat!(
+        let count_sql = format!(
+            "{}{state_in} LIMIT $17) t",
+            concat!(
                 "SELECT COUNT(*) FROM (SELECT 1 FROM cases c LEFT JOIN org_units g ON g.id = c.grid_id \
                  WHERE c.zone_id = $1 AND ",
                 case_visible!(),
-                case_filters!(),
-                " LIMIT $17) t"
-            )))
-            .bind(COUNT_CAP + 1)
-            .fetch_one(p)
-            .await
+                case_filters!()
+            )
+        );
+        let total: i64 = with_pool!(self, |p| {
+            bind_filters!(sqlx::query_scalar(sqlx::AssertSqlSafe(count_sql.clone())))
+                .bind(COUNT_CAP + 1)
+                .fetch_one(p)
+                .await
         })?;
         Ok((rows, total))
     }
