@@ -1015,24 +1015,10 @@ pub async fn run(state: &AppState, p: &Principal, case_id: Uuid, cmd: Command) -
                     cx.case.title,
                     deadline.date()
                 );
-                for head in state.store.unit_heads(unit).await? {
-                    cx.tx
-                        .notify(
-                            zone,
-                            Some(head.id),
-                            None,
-                            Some(cx.case.id),
-                            "case.supervision",
-                            &text,
-                            "",
-                        )
-                        .await?;
-                    if let Some(phone) = head.phone {
-                        cx.tx
-                            .enqueue_outbox(zone, "sms", &phone, json!({ "text": text }))
-                            .await?;
-                    }
-                }
+                let heads = state.store.unit_heads(unit).await?;
+                cx.tx
+                    .alert_people(zone, heads, cx.case.id, "case.supervision", &text)
+                    .await?;
             }
             json!({ "order_id": id, "level": level, "level_name": label, "days": days, "deadline": rfc3339(deadline), "note": note })
         }

@@ -139,27 +139,15 @@ pub async fn sweep(
             case.title,
             o.unit_name.clone().unwrap_or_default()
         );
-        for leader in store.users_with_role(o.zone_id, "leader").await? {
-            tx.notify(
-                o.zone_id,
-                Some(leader.id),
-                None,
-                Some(case.id),
-                "case.escalation",
-                &text,
-                "",
-            )
-            .await?;
-            if let Some(phone) = leader.phone {
-                tx.enqueue_outbox(
-                    o.zone_id,
-                    "sms",
-                    &phone,
-                    json!({ "text": format!("【即办】{text}") }),
-                )
-                .await?;
-            }
-        }
+        let leaders = store.users_with_role(o.zone_id, "leader").await?;
+        tx.alert_people(
+            o.zone_id,
+            leaders,
+            case.id,
+            "case.escalation",
+            &format!("【即办】{text}"),
+        )
+        .await?;
         let state = case.state.clone();
         tx.append_event(
             &mut case,
@@ -272,24 +260,11 @@ async fn act(store: &Store, c: &SweepCandidate, kind: Kind) -> anyhow::Result<bo
     let mut escalated_to = Vec::new();
     match kind {
         Kind::EscalateHead => {
-            for head in store.unit_heads(c.unit_id).await? {
-                let text = format!("【即办】{unit_name}承办的 {label} 已超期，请督促办理。");
-                tx.notify(
-                    c.zone_id,
-                    Some(head.id),
-                    None,
-                    Some(case.id),
-                    "case.escalation",
-                    &text,
-                    "",
-                )
+            let text = format!("【即办】{unit_name}承办的 {label} 已超期，请督促办理。");
+            let heads = store.unit_heads(c.unit_id).await?;
+            escalated_to = tx
+                .alert_people(c.zone_id, heads, case.id, "case.escalation", &text)
                 .await?;
-                if let Some(phone) = &head.phone {
-                    tx.enqueue_outbox(c.zone_id, "sms", phone, json!({ "text": text }))
-                        .await?;
-                }
-                escalated_to.push(head.display_name);
-            }
         }
         Kind::EscalateUp => {
             let parent = match c.unit_parent_id {
@@ -300,24 +275,10 @@ async fn act(store: &Store, c: &SweepCandidate, kind: Kind) -> anyhow::Result<bo
                 Some(p) if p.kind != "zone" => store.unit_heads(p.id).await?,
                 _ => store.users_with_role(c.zone_id, "leader").await?,
             };
-            for person in up {
-                let text = format!("【即办】{unit_name}承办的 {label} 已超期 3 个工作日，请关注。");
-                tx.notify(
-                    c.zone_id,
-                    Some(person.id),
-                    None,
-                    Some(case.id),
-                    "case.escalation",
-                    &text,
-                    "",
-                )
+            let text = format!("【即办】{unit_name}承办的 {label} 已超期 3 个工作日，请关注。");
+            escalated_to = tx
+                .alert_people(c.zone_id, up, case.id, "case.escalation", &text)
                 .await?;
-                if let Some(phone) = &person.phone {
-                    tx.enqueue_outbox(c.zone_id, "sms", phone, json!({ "text": text }))
-                        .await?;
-                }
-                escalated_to.push(person.display_name);
-            }
         }
         _ => {}
     }

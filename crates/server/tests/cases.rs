@@ -1080,6 +1080,17 @@ async fn calendar_and_sla_rules(app: TestApp) {
         "validation.calendar.workday",
         Some("date"),
     );
+    let r = c
+        .delete(app.url("/api/v1/calendar/days/2027-01-01"))
+        .send()
+        .await
+        .unwrap();
+    assert_error(
+        &common::body(r).await,
+        StatusCode::FORBIDDEN,
+        "auth.forbidden",
+        None,
+    );
     let r = admin
         .delete(app.url("/api/v1/calendar/days/2027-01-01"))
         .send()

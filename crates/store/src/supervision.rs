@@ -329,6 +329,37 @@ impl Tx {
         Ok(n > 0)
     }
 
+    /// Tells each person in their inbox and, when they have a phone, by SMS through the outbox.
+    /// Returns their names (for the event that records who was told).
+    pub async fn alert_people(
+        &mut self,
+        zone_id: Uuid,
+        people: Vec<UnitHead>,
+        case_id: Uuid,
+        kind: &str,
+        text: &str,
+    ) -> Result<Vec<String>> {
+        let mut names = Vec::with_capacity(people.len());
+        for person in people {
+            self.notify(
+                zone_id,
+                Some(person.id),
+                None,
+                Some(case_id),
+                kind,
+                text,
+                "",
+            )
+            .await?;
+            if let Some(phone) = &person.phone {
+                self.enqueue_outbox(zone_id, "sms", phone, serde_json::json!({ "text": text }))
+                    .await?;
+            }
+            names.push(person.display_name);
+        }
+        Ok(names)
+    }
+
     /// Queues a message for the outbox worker.
     pub async fn enqueue_outbox(
         &mut self,
