@@ -5,9 +5,7 @@
 //! ([`Tx::lock_case`]), changes it in memory, appends the event ([`Tx::append_event`]) and saves it
 //! ([`Tx::save_case`]) — so the state, the chain head and the event always move together.
 
-use crate::{
-    Json, Page, Result, Store, StoreError, Tx, like_contains, now, ts, with_pool, with_tx,
-};
+use crate::{Json, Page, Result, Store, StoreError, Tx, now, ts, with_pool, with_tx};
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 use sqlx::FromRow;
@@ -144,7 +142,7 @@ const ASSIGNMENTS_OF_CASE: &str = "SELECT a.id, a.zone_id, a.case_id, a.unit_id,
      a.replied_by, a.reply, a.created_at, a.ended_at FROM case_assignments a JOIN org_units u ON u.id = a.unit_id \
      WHERE a.case_id = $1 ORDER BY a.id";
 
-/// The filters of [`Store::list_cases`]; binds `$6..$16`.
+/// The filters of [`Store::list_cases`]; binds `$6..$15`.
 macro_rules! case_filters {
     () => {
         "AND ($6 IS NULL OR $6 LIKE '%,' || c.state || ',%') \
@@ -155,9 +153,7 @@ macro_rules! case_filters {
          AND ($11 IS NULL OR c.urgency = $11) \
          AND ($12 IS NULL OR (c.due_at < $12 AND c.state IN ('dispatched','handling'))) \
          AND ($13 IS NULL OR c.created_at >= $13) AND ($14 IS NULL OR c.created_at < $14) \
-         AND ($15 IS NULL OR c.title LIKE $15 ESCAPE '\\' OR c.description LIKE $15 ESCAPE '\\' \
-              OR c.case_no LIKE $15 ESCAPE '\\') \
-         AND ($16 IS NULL OR c.enterprise_id = $16) "
+         AND ($15 IS NULL OR c.enterprise_id = $15) "
     };
 }
 
@@ -202,7 +198,8 @@ pub struct CaseFilter {
     pub overdue_at: Option<OffsetDateTime>,
     pub created_from: Option<OffsetDateTime>,
     pub created_to: Option<OffsetDateTime>,
-    /// Part of the title, description or case number.
+    /// Words searched in the full-text index (title, description, address, replies); a case
+    /// number, phone number or credit code matches exactly, first.
     pub q: Option<String>,
     pub enterprise_id: Option<Uuid>,
 }
@@ -215,6 +212,9 @@ pub enum CaseOrder {
     Newest,
     /// Nearest handling deadline first (open work), then newest.
     Deadline,
+    /// Best search match first (exact identifiers, then relevance), then newest; without a
+    /// search, newest first.
+    Relevance,
 }
 
 #[derive(Debug, Clone, FromRow, Serialize)]
@@ -383,11 +383,10 @@ impl Store {
         } else {
             Some(format!(",{},", f.states.join(",")))
         };
-        let q = f.q.as_deref().map(like_contains);
         let overdue = f.overdue_at.map(ts);
         let from = f.created_from.map(ts);
         let to = f.created_to.map(ts);
-        // binds $1..$16, shared by the page and the count
+        // binds $1..$15, shared by the page and the count
         macro_rules! bind_filters {
             ($q:expr) => {
                 $q.bind(zone_id)
@@ -404,7 +403,6 @@ impl Store {
                     .bind(overdue)
                     .bind(from)
                     .bind(to)
-                    .bind(q.as_deref())
                     .bind(f.enterprise_id)
             };
         }
@@ -426,14 +424,21 @@ impl Store {
             let list: Vec<String> = f.states.iter().map(|st| format!("'{st}'")).collect();
             format!("AND c.state IN ({}) ", list.join(","))
         };
-        let head = concat!(
-            case_select!("WHERE c.zone_id = $1 AND "),
+        // a search joins the matches (m: sid, rank) computed by a CTE over the full-text index
+        let search = self.case_search_cte(f.q.as_deref());
+        let (cte, join) = match &search {
+            Some(cte) => (cte.as_str(), "JOIN m ON m.sid = c.id "),
+            None => ("", ""),
+        };
+        let head = format!(
+            "{cte}{}{join}WHERE c.zone_id = $1 AND {}{}",
+            case_select!(),
             case_visible!(),
             case_filters!()
         );
         macro_rules! run {
             ($order:literal) => {{
-                let sql = format!("{head}{state_in}{} LIMIT $17 OFFSET $18", $order);
+                let sql = format!("{head}{state_in}{} LIMIT $16 OFFSET $17", $order);
                 with_pool!(self, |p| {
                     bind_filters!(sqlx::query_as::<_, CaseRow>(sqlx::AssertSqlSafe(
                         sql.clone()
@@ -446,7 +451,8 @@ impl Store {
             }};
         }
         let rows = match order {
-            CaseOrder::Newest => run!("ORDER BY c.id DESC"),
+            CaseOrder::Relevance if search.is_some() => run!("ORDER BY m.rank, c.id DESC"),
+            CaseOrder::Newest | CaseOrder::Relevance => run!("ORDER BY c.id DESC"),
             CaseOrder::Deadline => {
                 run!("ORDER BY CASE WHEN c.due_at IS NULL THEN 1 ELSE 0 END, c.due_at, c.id DESC")
             }
@@ -454,13 +460,10 @@ impl Store {
         // the total is counted separately and stops at COUNT_CAP: an exact count over a city's
         // millions of cases would cost more than the page itself
         let count_sql = format!(
-            "{}{state_in} LIMIT $17) t",
-            concat!(
-                "SELECT COUNT(*) FROM (SELECT 1 FROM cases c LEFT JOIN org_units g ON g.id = c.grid_id \
-                 WHERE c.zone_id = $1 AND ",
-                case_visible!(),
-                case_filters!()
-            )
+            "{cte}SELECT COUNT(*) FROM (SELECT 1 FROM cases c LEFT JOIN org_units g ON g.id = c.grid_id \
+             {join}WHERE c.zone_id = $1 AND {}{}{state_in} LIMIT $16) t",
+            case_visible!(),
+            case_filters!()
         );
         let total: i64 = with_pool!(self, |p| {
             bind_filters!(sqlx::query_scalar(sqlx::AssertSqlSafe(count_sql.clone())))
@@ -645,7 +648,7 @@ impl Store {
 }
 
 impl Tx {
-    fn is_postgres(&self) -> bool {
+    pub(crate) fn is_postgres(&self) -> bool {
         matches!(self, Tx::Postgres(_))
     }
 
@@ -725,6 +728,7 @@ impl Tx {
             .await
             .map(|r| r.rows_affected())
         })?;
+        self.index_case(id).await?;
         Ok(id)
     }
 
@@ -956,6 +960,10 @@ impl Tx {
             .await
             .map(|r| r.rows_affected())
         })?;
+        if a.reply.is_some() {
+            // replies are searched too, in the same transaction
+            self.index_case(a.case_id).await?;
+        }
         Ok(())
     }
 

@@ -1,6 +1,6 @@
 //! The enterprise registry (一企一档). Reads are always bounded by a [`Visibility`].
 
-use crate::{Json, Page, Result, Store, Tx, like_contains, now, with_pool, with_tx};
+use crate::{Json, Page, Result, Store, Tx, now, with_pool, with_tx};
 use serde::Serialize;
 use sqlx::FromRow;
 use time::{Date, OffsetDateTime};
@@ -80,7 +80,7 @@ macro_rules! enterprise_select {
 
 #[derive(Debug, Clone, Default)]
 pub struct EnterpriseFilter {
-    /// Part of the name, or of the credit code.
+    /// Words searched in the name, former names and address; a credit code matches exactly.
     pub q: Option<String>,
     pub street_id: Option<Uuid>,
     pub grid_id: Option<Uuid>,
@@ -126,26 +126,33 @@ impl Store {
         f: &EnterpriseFilter,
         page: Page,
     ) -> Result<(Vec<EnterpriseRow>, i64)> {
-        let q = f.q.as_deref().map(|q| like_contains(&q.to_uppercase()));
-        let q_name = f.q.as_deref().map(like_contains);
+        // a search joins the matches (m: sid, rank) of the full-text index, best first
+        let search = self.enterprise_search_cte(f.q.as_deref());
+        let (cte, join, order) = match &search {
+            Some(cte) => (
+                cte.as_str(),
+                "JOIN m ON m.sid = e.id ",
+                "m.rank, e.name, e.id",
+            ),
+            None => ("", "", "e.name, e.id"),
+        };
+        let sql = format!(
+            "{cte}{}{join}WHERE e.zone_id = $1 AND ($2 IS NULL OR g.path LIKE $2) AND ($3 IS NULL OR e.id = $3) \
+             AND ($4 IS NULL OR g.street_id = $4) AND ($5 IS NULL OR e.grid_id = $5) \
+             ORDER BY {order} LIMIT $6 OFFSET $7",
+            enterprise_select!("")
+        );
         let rows = with_pool!(self, |p| {
-            sqlx::query_as::<_, EnterpriseRow>(enterprise_select!(
-                "WHERE e.zone_id = $1 AND ($2 IS NULL OR g.path LIKE $2) AND ($3 IS NULL OR e.id = $3) \
-                 AND ($4 IS NULL OR e.name LIKE $5 ESCAPE '\\' OR e.uscc LIKE $4 ESCAPE '\\') \
-                 AND ($6 IS NULL OR g.street_id = $6) AND ($7 IS NULL OR e.grid_id = $7) \
-                 ORDER BY e.name, e.id LIMIT $8 OFFSET $9"
-            ))
-            .bind(zone_id)
-            .bind(vis.path_like())
-            .bind(vis.enterprise())
-            .bind(q.as_deref())
-            .bind(q_name.as_deref())
-            .bind(f.street_id)
-            .bind(f.grid_id)
-            .bind(page.limit())
-            .bind(page.offset())
-            .fetch_all(p)
-            .await
+            sqlx::query_as::<_, EnterpriseRow>(sqlx::AssertSqlSafe(sql.clone()))
+                .bind(zone_id)
+                .bind(vis.path_like())
+                .bind(vis.enterprise())
+                .bind(f.street_id)
+                .bind(f.grid_id)
+                .bind(page.limit())
+                .bind(page.offset())
+                .fetch_all(p)
+                .await
         })?;
         let total = rows.first().map(|r| r.total_count).unwrap_or(0);
         Ok((rows, total))
@@ -269,6 +276,54 @@ impl Tx {
                 qb.build().execute(&mut *c).await.map(|r| r.rows_affected())
             })?;
         }
+        for id in &ids {
+            self.index_enterprise(*id).await?;
+        }
         Ok(ids)
+    }
+
+    /// Writes back the editable columns of an enterprise and re-indexes it.
+    pub async fn save_enterprise(&mut self, e: &EnterpriseRow) -> Result<()> {
+        let n = with_tx!(self, |c| {
+            sqlx::query(
+                "UPDATE enterprises SET name = $1, former_names = $2, legal_rep = $3, address = $4, grid_id = $5, \
+                 tags = $6, contact_name = $7, contact_phone = $8, updated_at = $9 WHERE id = $10",
+            )
+            .bind(&e.name)
+            .bind(&e.former_names)
+            .bind(&e.legal_rep)
+            .bind(&e.address)
+            .bind(e.grid_id)
+            .bind(&e.tags)
+            .bind(&e.contact_name)
+            .bind(&e.contact_phone)
+            .bind(now())
+            .bind(e.id)
+            .execute(&mut *c)
+            .await
+            .map(|r| r.rows_affected())
+        })?;
+        if n == 0 {
+            return Err(crate::StoreError::NotFound);
+        }
+        self.index_enterprise(e.id).await
+    }
+
+    /// Deletes an enterprise entered by mistake, with its index entry. Refused by the database
+    /// ([`StoreError::Constraint`](crate::StoreError::Constraint)) while a case, an account or
+    /// anything else refers to it.
+    pub async fn delete_enterprise(&mut self, id: Uuid) -> Result<()> {
+        self.unindex_enterprise(id).await?;
+        let n = with_tx!(self, |c| sqlx::query(
+            "DELETE FROM enterprises WHERE id = $1"
+        )
+        .bind(id)
+        .execute(&mut *c)
+        .await
+        .map(|r| r.rows_affected()))?;
+        if n == 0 {
+            return Err(crate::StoreError::NotFound);
+        }
+        Ok(())
     }
 }

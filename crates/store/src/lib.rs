@@ -20,6 +20,8 @@ pub mod enterprises;
 pub mod jobs;
 pub mod org;
 pub mod reference;
+pub mod routing;
+pub mod search;
 pub mod supervision;
 pub mod testing;
 pub mod users;
@@ -251,6 +253,15 @@ impl Tx {
         }
         Ok(())
     }
+
+    /// Abandons every write of the transaction (dropping a `Tx` does the same).
+    pub async fn rollback(self) -> Result<()> {
+        match self {
+            Tx::Sqlite(t) => t.rollback().await?,
+            Tx::Postgres(t) => t.rollback().await?,
+        }
+        Ok(())
+    }
 }
 
 /// A new time-ordered key.
@@ -340,6 +351,12 @@ impl Store {
     pub async fn wipe_all(&self) -> Result<()> {
         let mut tx = self.begin().await?;
         for table in [
+            "duplicate_candidates",
+            "routing_feedback",
+            "routing_models",
+            "routing_rules",
+            "case_search",
+            "enterprise_search",
             "case_attachments",
             "outbox",
             "supervision_orders",
@@ -366,6 +383,15 @@ impl Store {
                 .execute(&mut *c)
                 .await
                 .map(|r| r.rows_affected()))?;
+        }
+        if !tx.is_postgres() {
+            for fts in ["case_fts", "enterprise_fts"] {
+                let sql = format!("INSERT INTO {fts} ({fts}) VALUES ('delete-all')");
+                with_tx!(&mut tx, |c| sqlx::query(sqlx::AssertSqlSafe(sql.clone()))
+                    .execute(&mut *c)
+                    .await
+                    .map(|r| r.rows_affected()))?;
+            }
         }
         // org units reference each other: leaves first
         with_tx!(&mut tx, |c| sqlx::query(

@@ -29,6 +29,11 @@ const SQLITE: &[Source] = &[
         "attachments",
         include_str!("../migrations/sqlite/0004_attachments.sql"),
     ),
+    (
+        5,
+        "search",
+        include_str!("../migrations/sqlite/0005_search.sql"),
+    ),
 ];
 
 const POSTGRES: &[Source] = &[
@@ -51,6 +56,11 @@ const POSTGRES: &[Source] = &[
         4,
         "attachments",
         include_str!("../migrations/postgres/0004_attachments.sql"),
+    ),
+    (
+        5,
+        "search",
+        include_str!("../migrations/postgres/0005_search.sql"),
     ),
 ];
 

@@ -1,6 +1,7 @@
 //! The storage contract: every test here runs against SQLite and against PostgreSQL.
 
 use jiban_store::audit::{Actor, AuditFilter, NewAudit};
+use jiban_store::cases::{CaseFilter, CaseOrder, CaseVisibility, NewCase};
 use jiban_store::enterprises::{EnterpriseFilter, NewEnterprise, Visibility};
 use jiban_store::org::{NewOrgUnit, OrgUnitRow};
 use jiban_store::users::{NewUser, UserFilter};
@@ -36,6 +37,8 @@ contract!(
     audit_is_written_in_the_transaction,
     rolled_back_transactions_leave_nothing,
     leases_have_one_holder,
+    search_finds_words_inside_text_within_scope,
+    search_follows_updates_and_deletes,
 );
 
 struct Tree {
@@ -611,4 +614,243 @@ async fn leases_have_one_holder(store: Store) {
         store.try_lease("expired", "node-b", ttl).await.unwrap(),
         "an expired lease is taken over"
     );
+}
+
+fn new_case(t: &Tree, filed_by: uuid::Uuid, no: &str, title: &str, text: &str) -> NewCase {
+    NewCase {
+        zone_id: t.zone.id,
+        case_no: no.into(),
+        channel: "hotline".into(),
+        state: "filed".into(),
+        title: title.into(),
+        description: text.into(),
+        category_code: "QY03".into(),
+        urgency: "normal".into(),
+        enterprise_id: None,
+        person_name: Some("王先生".into()),
+        person_phone: Some(format!("1390000{}", &no[no.len() - 4..])),
+        address: None,
+        grid_id: Some(t.grid_a.id),
+        lon: None,
+        lat: None,
+        expected_outcome: None,
+        submitter_id: None,
+        filed_by,
+        idempotency_key: None,
+    }
+}
+
+async fn search_cases(store: &Store, t: &Tree, vis: &CaseVisibility, q: &str) -> Vec<String> {
+    let f = CaseFilter {
+        q: Some(q.into()),
+        ..Default::default()
+    };
+    let (rows, total) = store
+        .list_cases(
+            t.zone.id,
+            vis,
+            &f,
+            CaseOrder::Relevance,
+            Page::new(None, None),
+        )
+        .await
+        .unwrap();
+    assert_eq!(rows.len() as i64, total, "{q}");
+    rows.into_iter().map(|r| r.case_no).collect()
+}
+
+async fn search_finds_words_inside_text_within_scope(store: Store) {
+    let t = tree(&store).await;
+    let mut tx = store.begin().await.unwrap();
+    let user = tx
+        .insert_user(new_user(&t, "intake1", &t.zone))
+        .await
+        .unwrap();
+    tx.insert_case(&new_case(
+        &t,
+        user,
+        "JB20261125-0001",
+        "原料断供",
+        "我公司生产口罩急需熔喷布，原供应商停产，请帮忙对接上游企业",
+    ))
+    .await
+    .unwrap();
+    tx.insert_case(&new_case(
+        &t,
+        user,
+        "JB20261125-0002",
+        "熔喷布供应",
+        "熔喷布采购渠道咨询",
+    ))
+    .await
+    .unwrap();
+    let mut other = new_case(&t, user, "JB20261125-0003", "路灯不亮", "锦绣路路灯坏了");
+    other.grid_id = Some(t.grid_b.id);
+    tx.insert_case(&other).await.unwrap();
+    tx.commit().await.unwrap();
+
+    // a word inside a sentence; the title match ranks first
+    let zone = CaseVisibility::Zone;
+    assert_eq!(
+        search_cases(&store, &t, &zone, "熔喷布").await,
+        ["JB20261125-0002", "JB20261125-0001"]
+    );
+    // every word must match; a word that appears nowhere finds nothing
+    assert_eq!(
+        search_cases(&store, &t, &zone, "熔喷布 上游").await,
+        ["JB20261125-0001"]
+    );
+    assert!(search_cases(&store, &t, &zone, "退税").await.is_empty());
+    assert!(search_cases(&store, &t, &zone, "，的").await.is_empty());
+    // identifiers match exactly
+    assert_eq!(
+        search_cases(&store, &t, &zone, "JB20261125-0003").await,
+        ["JB20261125-0003"]
+    );
+    assert_eq!(
+        search_cases(&store, &t, &zone, "13900000002").await,
+        ["JB20261125-0002"]
+    );
+    // the caller's data scope holds: street B sees only its own case
+    let street_b = CaseVisibility::Units {
+        path_prefix: t.street_b.path.clone(),
+        user: uuid::Uuid::nil(),
+    };
+    assert!(
+        search_cases(&store, &t, &street_b, "熔喷布")
+            .await
+            .is_empty()
+    );
+    assert_eq!(
+        search_cases(&store, &t, &street_b, "路灯").await,
+        ["JB20261125-0003"]
+    );
+    // search combines with the other filters
+    let f = CaseFilter {
+        q: Some("熔喷布".into()),
+        street_id: Some(t.street_b.id),
+        ..Default::default()
+    };
+    let (rows, _) = store
+        .list_cases(
+            t.zone.id,
+            &zone,
+            &f,
+            CaseOrder::Newest,
+            Page::new(None, None),
+        )
+        .await
+        .unwrap();
+    assert!(rows.is_empty());
+}
+
+async fn search_follows_updates_and_deletes(store: Store) {
+    let t = tree(&store).await;
+    let mut tx = store.begin().await.unwrap();
+    let user = tx
+        .insert_user(new_user(&t, "intake1", &t.zone))
+        .await
+        .unwrap();
+    let id = tx
+        .insert_case(&new_case(
+            &t,
+            user,
+            "JB20261125-0001",
+            "用电",
+            "厂区需要用电增容",
+        ))
+        .await
+        .unwrap();
+    let ids = tx
+        .insert_enterprises(&[enterprise(
+            &t.zone,
+            &t.grid_a,
+            "91330100716105852F",
+            "向阳熔喷布科技有限公司",
+        )])
+        .await
+        .unwrap();
+    tx.commit().await.unwrap();
+    let zone = CaseVisibility::Zone;
+    assert!(search_cases(&store, &t, &zone, "变压器").await.is_empty());
+
+    // a reply becomes searchable in the transaction that saves it
+    let mut tx = store.begin().await.unwrap();
+    let case = tx.lock_case(t.zone.id, id).await.unwrap();
+    let now = time::OffsetDateTime::now_utc();
+    tx.insert_assignment(&case, t.dept.id, "lead", None, now, now)
+        .await
+        .unwrap();
+    let mut a = tx.assignments(id).await.unwrap().remove(0);
+    a.reply = Some("已协调供电公司更换变压器".into());
+    tx.save_assignment(&a).await.unwrap();
+    // not visible from outside until commit (SQLite serialises writers, so only read after)
+    tx.commit().await.unwrap();
+    assert_eq!(
+        search_cases(&store, &t, &zone, "变压器").await,
+        ["JB20261125-0001"]
+    );
+    // a rolled-back reply leaves the index as it was
+    let mut tx = store.begin().await.unwrap();
+    a.reply = Some("改为安装光伏组件".into());
+    tx.save_assignment(&a).await.unwrap();
+    tx.rollback().await.unwrap();
+    assert!(search_cases(&store, &t, &zone, "光伏组件").await.is_empty());
+    assert_eq!(search_cases(&store, &t, &zone, "变压器").await.len(), 1);
+    // a changed reply replaces the old words
+    let mut tx = store.begin().await.unwrap();
+    a.reply = Some("改为安装光伏组件".into());
+    tx.save_assignment(&a).await.unwrap();
+    tx.commit().await.unwrap();
+    assert!(search_cases(&store, &t, &zone, "变压器").await.is_empty());
+    assert_eq!(search_cases(&store, &t, &zone, "光伏组件").await.len(), 1);
+
+    // enterprises: a rename keeps the old name findable as a former name
+    let find = |q: &'static str| {
+        let store = store.clone();
+        let zone_id = t.zone.id;
+        async move {
+            let f = EnterpriseFilter {
+                q: Some(q.into()),
+                ..Default::default()
+            };
+            let (rows, _) = store
+                .list_enterprises(zone_id, &Visibility::Zone, &f, Page::new(None, None))
+                .await
+                .unwrap();
+            rows.into_iter().map(|r| r.name).collect::<Vec<_>>()
+        }
+    };
+    assert_eq!(find("熔喷布").await, ["向阳熔喷布科技有限公司"]);
+    assert_eq!(find("91330100716105852F").await, ["向阳熔喷布科技有限公司"]);
+    let mut e = store
+        .enterprise(t.zone.id, &Visibility::Zone, ids[0])
+        .await
+        .unwrap()
+        .unwrap();
+    e.former_names.0.push(e.name.clone());
+    e.name = "云岭新材料股份有限公司".into();
+    let mut tx = store.begin().await.unwrap();
+    tx.save_enterprise(&e).await.unwrap();
+    tx.commit().await.unwrap();
+    assert_eq!(find("新材料").await, ["云岭新材料股份有限公司"]);
+    assert_eq!(find("熔喷布").await, ["云岭新材料股份有限公司"]);
+    // a deleted enterprise is gone from the index
+    let mut tx = store.begin().await.unwrap();
+    tx.delete_enterprise(ids[0]).await.unwrap();
+    tx.commit().await.unwrap();
+    assert!(find("新材料").await.is_empty());
+    assert!(find("91330100716105852F").await.is_empty());
+
+    // reindex rebuilds the same answers
+    let mut seen = Vec::new();
+    let n = store
+        .reindex(jiban_store::search::SearchKind::Cases, 10, |d, t| {
+            seen.push((d, t))
+        })
+        .await
+        .unwrap();
+    assert_eq!(n, 1);
+    assert_eq!(seen.last(), Some(&(1, 1)));
+    assert_eq!(search_cases(&store, &t, &zone, "光伏组件").await.len(), 1);
 }
