@@ -6,6 +6,10 @@
 //!   spread over the units) into a fresh database, then times a department's work queue and the
 //!   dispatcher's zone-wide list.
 //!
+//! - `search`: the demo zone and N cases with realistic Chinese texts (the built-in corpus, varied)
+//!   into a fresh database; times rebuilding the full-text index (`jiban reindex`) and searches.
+//! - `route`: the dispatch model's suggestion latency on one core and training throughput.
+//!
 //! Timings are printed, never asserted: the figures go into BENCHMARKS.md with the machine and date.
 
 use anyhow::{Context, bail};
@@ -45,6 +49,22 @@ enum Cmd {
         #[arg(long, default_value_t = 200)]
         iterations: usize,
     },
+    /// Full-text search at scale, in process, on a fresh database.
+    Search {
+        /// A database URL for an EMPTY database.
+        #[arg(long)]
+        database_url: String,
+        #[arg(long, default_value_t = 1_000_000)]
+        cases: usize,
+        #[arg(long, default_value_t = 100)]
+        iterations: usize,
+    },
+    /// Suggestion latency (one core) and training throughput of the dispatch model.
+    Route {
+        /// Documents to train on (built-in corpus texts, varied).
+        #[arg(long, default_value_t = 1_000_000)]
+        docs: usize,
+    },
     /// The same measurements on a database that `queue` already filled.
     Lists {
         #[arg(long)]
@@ -79,6 +99,12 @@ async fn main() -> anyhow::Result<()> {
             cases,
             iterations,
         } => queue(&database_url, cases, iterations).await,
+        Cmd::Search {
+            database_url,
+            cases,
+            iterations,
+        } => search(&database_url, cases, iterations).await,
+        Cmd::Route { docs } => route(docs),
         Cmd::Lists {
             database_url,
             iterations,
@@ -193,6 +219,7 @@ async fn queue(url: &str, n: usize, iterations: usize) -> anyhow::Result<()> {
         &units.iter().map(|u| u.id).collect::<Vec<_>>(),
         &grids,
         n,
+        None,
     )
     .await?;
     println!(
@@ -279,6 +306,7 @@ async fn seed(
     units: &[Uuid],
     grids: &[Uuid],
     n: usize,
+    texts: Option<&[jiban_route::Example]>,
 ) -> anyhow::Result<()> {
     let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(7);
     let now = jiban_store::now();
@@ -300,6 +328,22 @@ async fn seed(
                     now - age
                 };
                 let due = created + time::Duration::days(7);
+                let (title, text, cat) = match texts {
+                    Some(t) => {
+                        let e = &t[rng.random_range(0..t.len())];
+                        let text = varied(&mut rng, &e.text);
+                        (
+                            text.chars().take(14).collect::<String>(),
+                            text,
+                            e.category.clone(),
+                        )
+                    }
+                    None => (
+                        "压测诉求".to_string(),
+                        "批量生成的历史诉求，用于测量查询性能。".to_string(),
+                        cats[k % cats.len()].to_string(),
+                    ),
+                };
                 (
                     Uuid::now_v7(),
                     format!("JB{}-{k:07}", 20000000 + (k / 10_000_000)),
@@ -312,12 +356,15 @@ async fn seed(
                     } else {
                         "closed"
                     },
-                    cats[k % cats.len()],
+                    cat,
                     units[rng.random_range(0..units.len())],
                     grids[rng.random_range(0..grids.len())],
                     created,
                     due,
                     open,
+                    title,
+                    text,
+                    format!("139{:08}", k),
                 )
             })
             .collect();
@@ -326,7 +373,7 @@ async fn seed(
                 let mut tx = $p.begin().await?;
                 let mut qb = sqlx::QueryBuilder::new(
                     "INSERT INTO cases (id, zone_id, case_no, channel, state, title, description, category_code, urgency, \
-                     grid_id, filed_by, lead_unit_id, due_at, created_at, updated_at, closed_at) ",
+                     grid_id, filed_by, lead_unit_id, due_at, created_at, updated_at, closed_at, person_phone) ",
                 );
                 qb.push_values(&rows, |mut b, r| {
                     b.push_bind(r.0)
@@ -334,9 +381,9 @@ async fn seed(
                         .push_bind(r.1.clone())
                         .push_bind("hotline")
                         .push_bind(r.2)
-                        .push_bind("压测诉求")
-                        .push_bind("批量生成的历史诉求，用于测量查询性能。")
-                        .push_bind(r.3)
+                        .push_bind(r.9.clone())
+                        .push_bind(r.10.clone())
+                        .push_bind(r.3.clone())
                         .push_bind("normal")
                         .push_bind(r.5)
                         .push_bind(filed_by)
@@ -344,7 +391,8 @@ async fn seed(
                         .push_bind(r.7)
                         .push_bind(r.6)
                         .push_bind(r.6)
-                        .push_bind(if r.8 { None } else { Some(r.7) });
+                        .push_bind(if r.8 { None } else { Some(r.7) })
+                        .push_bind(r.11.clone());
                 });
                 qb.build().execute(&mut *tx).await?;
                 let mut qb = sqlx::QueryBuilder::new(
@@ -381,5 +429,202 @@ async fn seed(
     if let DbPool::Sqlite(p) = store.pool() {
         sqlx::query("ANALYZE").execute(p).await?;
     }
+    Ok(())
+}
+
+const ROADS: [&str; 12] = [
+    "锦绣路",
+    "文华路",
+    "金山路",
+    "翠微路",
+    "临港大道",
+    "兴港路",
+    "泉湖大道",
+    "桃园路",
+    "明珠大道",
+    "创新大道",
+    "滨河路",
+    "东湖路",
+];
+
+/// A corpus text made different: a place and a number in front, a request at the end.
+fn varied(rng: &mut impl Rng, text: &str) -> String {
+    let road = ROADS[rng.random_range(0..ROADS.len())];
+    let tail = ["请尽快处理。", "望予协调。", "盼回复。", "多谢！", ""][rng.random_range(0..5)];
+    format!("{road}{}号附近：{text}{tail}", rng.random_range(1..400))
+}
+
+async fn search(url: &str, n: usize, iterations: usize) -> anyhow::Result<()> {
+    let store = Store::connect(url, &StoreOptions::default()).await?;
+    if !jiban_server::demo::is_empty(&store).await? {
+        bail!("the database must be empty");
+    }
+    let demo = jiban_server::demo::load(&store).await?;
+    let units = store.org_units(demo.zone_id).await?;
+    let leads: Vec<Uuid> = units
+        .iter()
+        .filter(|u| u.kind == "department" || u.kind == "street")
+        .map(|u| u.id)
+        .collect();
+    let grids: Vec<Uuid> = units
+        .iter()
+        .filter(|u| u.kind == "grid")
+        .map(|u| u.id)
+        .collect();
+    let intake = store
+        .user_by_username("intake")
+        .await?
+        .context("intake account")?;
+    let corpus = jiban_route::builtin_corpus();
+    let t = Instant::now();
+    seed(
+        &store,
+        demo.zone_id,
+        intake.id,
+        &leads,
+        &grids,
+        n,
+        Some(&corpus),
+    )
+    .await?;
+    println!("seeded {n} cases in {:.1} s", t.elapsed().as_secs_f64());
+    let t = Instant::now();
+    let indexed = store
+        .reindex(jiban_store::search::SearchKind::Cases, 1000, |d, _| {
+            if d.is_multiple_of(100_000) {
+                eprintln!("  … indexed {d}");
+            }
+        })
+        .await?;
+    let secs = t.elapsed().as_secs_f64();
+    println!(
+        "reindex (jiban reindex --only cases): {indexed} cases in {secs:.1} s = {:.0} cases/s",
+        indexed as f64 / secs
+    );
+    if let DbPool::Postgres(p) = store.pool() {
+        sqlx::query("ANALYZE").execute(p).await?;
+    }
+    if let DbPool::Sqlite(p) = store.pool() {
+        sqlx::query("ANALYZE").execute(p).await?;
+    }
+    let street = units
+        .iter()
+        .find(|u| u.name == "金山街道")
+        .context("金山街道")?;
+    let page = Page::new(Some(1), Some(20));
+    let cases: [(&str, &str, CaseOrder, CaseVisibility); 6] = [
+        (
+            "common word, relevance",
+            "工资",
+            CaseOrder::Relevance,
+            CaseVisibility::Zone,
+        ),
+        (
+            "common word, newest",
+            "工资",
+            CaseOrder::Newest,
+            CaseVisibility::Zone,
+        ),
+        (
+            "rare word",
+            "熔喷布",
+            CaseOrder::Relevance,
+            CaseVisibility::Zone,
+        ),
+        (
+            "two words",
+            "路灯 不亮",
+            CaseOrder::Relevance,
+            CaseVisibility::Zone,
+        ),
+        (
+            "phone number (exact)",
+            "13900004242",
+            CaseOrder::Relevance,
+            CaseVisibility::Zone,
+        ),
+        (
+            "common word, street scope",
+            "井盖",
+            CaseOrder::Relevance,
+            CaseVisibility::Units {
+                path_prefix: street.path.clone(),
+                user: Uuid::nil(),
+            },
+        ),
+    ];
+    for (label, q, order, vis) in cases {
+        let f = CaseFilter {
+            q: Some(q.into()),
+            ..Default::default()
+        };
+        let mut lat = Vec::new();
+        let mut total = 0;
+        for _ in 0..iterations {
+            let t = Instant::now();
+            let (_, tot) = store
+                .list_cases(demo.zone_id, &vis, &f, order, page)
+                .await?;
+            lat.push(t.elapsed());
+            total = tot;
+        }
+        println!(
+            "search “{q}” — {label} ({total} matched, page of 20): {}",
+            percentiles(lat)
+        );
+    }
+    Ok(())
+}
+
+fn route(docs: usize) -> anyhow::Result<()> {
+    let model = jiban_route::Model::builtin();
+    let held = jiban_route::heldout_corpus();
+    // warm up, then time each suggestion on this one thread
+    for e in held.iter().take(20) {
+        model.suggest(&e.text, 3);
+    }
+    let mut lat = Vec::new();
+    for _ in 0..20 {
+        for e in &held {
+            let t = Instant::now();
+            let s = model.suggest(&e.text, 3);
+            lat.push(t.elapsed());
+            assert!(!s.candidates.is_empty());
+        }
+    }
+    println!(
+        "suggestion (segmentation + scoring + reasons), {} calls on one thread: {}",
+        lat.len(),
+        percentiles(lat)
+    );
+    let ev = jiban_route::evaluate(&model, &held);
+    println!(
+        "held-out ({} demands): top-1 {:.1} %, top-3 {:.1} %",
+        ev.total,
+        ev.top1_rate() * 100.0,
+        ev.top3_rate() * 100.0
+    );
+    let corpus = jiban_route::builtin_corpus();
+    let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(11);
+    let texts: Vec<(String, String)> = (0..docs)
+        .map(|_| {
+            let e = &corpus[rng.random_range(0..corpus.len())];
+            (varied(&mut rng, &e.text), e.category.clone())
+        })
+        .collect();
+    let t = Instant::now();
+    let mut trainer = jiban_route::Trainer::new();
+    for (text, cat) in &texts {
+        trainer.add(text, cat, 1.0);
+    }
+    let m = trainer.finish("bench");
+    let secs = t.elapsed().as_secs_f64();
+    let json = m.to_json();
+    println!(
+        "training on {docs} documents (one thread): {secs:.1} s = {:.0} docs/s; vocabulary {}, model {:.1} MB as JSON",
+        docs as f64 / secs,
+        m.vocabulary(),
+        json.len() as f64 / 1e6
+    );
     Ok(())
 }

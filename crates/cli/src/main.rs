@@ -1,4 +1,4 @@
-//! `jiban` — one binary: serve, migrate, demo, backup, user, calendar.
+//! `jiban` — one binary: serve, migrate, demo, backup, user, calendar, reindex, route-eval.
 
 use anyhow::{Context, bail};
 use clap::{Parser, Subcommand};
@@ -56,6 +56,26 @@ enum Cmd {
         #[command(subcommand)]
         cmd: CalendarCmd,
     },
+    /// Rebuild the full-text index (after changing the domain dictionary), with a progress bar.
+    Reindex {
+        /// Only `cases` or `enterprises` (default: both).
+        #[arg(long)]
+        only: Option<String>,
+    },
+    /// Accuracy of the dispatch model on a labelled CSV (columns `text,category`): top-1, top-3
+    /// and the most frequent confusions. Without FILE: the built-in held-out set.
+    RouteEval {
+        file: Option<PathBuf>,
+        /// Evaluate the model trained for the zone (from the database) instead of the built-in one.
+        #[arg(long)]
+        zone_model: bool,
+        /// Also report duplicate detection on a labelled CSV (`cluster,enterprise,grid,day,text`);
+        /// `builtin` for the built-in set.
+        #[arg(long)]
+        duplicates: Option<String>,
+    },
+    /// Retrain every zone's dispatch model now (the server also does it nightly).
+    RouteTrain,
 }
 
 #[derive(Subcommand)]
@@ -115,6 +135,14 @@ fn init_tracing(cfg: &Config) {
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
     let cli = Cli::parse();
+    if let Cmd::RouteEval {
+        file,
+        zone_model: false,
+        duplicates,
+    } = &cli.cmd
+    {
+        return route_eval(file.as_deref(), None, duplicates.as_deref());
+    }
     if let Cmd::Calendar {
         cmd: CalendarCmd::AddWorkdays { date, n },
     } = &cli.cmd
@@ -194,7 +222,174 @@ async fn main() -> anyhow::Result<()> {
             }
         }
         Cmd::Calendar { .. } => unreachable!("handled above"),
+        Cmd::Reindex { only } => reindex(cfg, only.as_deref()).await,
+        Cmd::RouteEval {
+            file, duplicates, ..
+        } => {
+            let store = jiban_server::open_store(&cfg).await?;
+            let zone = store
+                .zones()
+                .await?
+                .into_iter()
+                .next()
+                .context("数据库中没有园区")?;
+            let models = jiban_server::routing::Models::default();
+            let model = models.for_zone(&store, zone.id).await?;
+            route_eval(file.as_deref(), Some(&model), duplicates.as_deref())
+        }
+        Cmd::RouteTrain => {
+            let store = jiban_server::open_store(&cfg).await?;
+            let models = jiban_server::routing::Models::default();
+            for z in store.zones().await? {
+                let r = jiban_server::routing::train(&store, &models, z.id).await?;
+                println!(
+                    "{}：模型 {}，训练文本 {} 条（其中本园区已派单 {} 条），词表 {}，用时 {} ms",
+                    z.name, r.version, r.documents, r.zone_documents, r.vocabulary, r.millis
+                );
+            }
+            Ok(())
+        }
     }
+}
+
+/// A progress bar on stderr: `[██████░░░░]  60%  600/1000 案件`.
+fn progress(label: &str, done: u64, total: u64) {
+    use std::io::Write;
+    let width = 30usize;
+    let frac = if total == 0 {
+        1.0
+    } else {
+        done as f64 / total as f64
+    };
+    let filled = (frac * width as f64).round() as usize;
+    let bar: String = "█".repeat(filled) + &"░".repeat(width - filled);
+    let mut err = std::io::stderr();
+    let _ = write!(
+        err,
+        "\r{label} [{bar}] {:>3.0}%  {done}/{total}",
+        frac * 100.0
+    );
+    if done >= total {
+        let _ = writeln!(err);
+    }
+    let _ = err.flush();
+}
+
+async fn reindex(cfg: Config, only: Option<&str>) -> anyhow::Result<()> {
+    use jiban_store::search::SearchKind;
+    let kinds: Vec<(SearchKind, &str)> = match only {
+        None => vec![
+            (SearchKind::Cases, "诉求"),
+            (SearchKind::Enterprises, "企业"),
+        ],
+        Some("cases") => vec![(SearchKind::Cases, "诉求")],
+        Some("enterprises") => vec![(SearchKind::Enterprises, "企业")],
+        Some(other) => bail!("--only 应为 cases 或 enterprises，收到“{other}”"),
+    };
+    let store = jiban_server::open_store(&cfg).await?;
+    for (kind, label) in kinds {
+        let started = std::time::Instant::now();
+        let n = store
+            .reindex(kind, 500, |done, total| progress(label, done, total))
+            .await?;
+        println!(
+            "{label}：已重建 {n} 条索引，用时 {:.1} 秒",
+            started.elapsed().as_secs_f64()
+        );
+    }
+    Ok(())
+}
+
+fn route_eval(
+    file: Option<&std::path::Path>,
+    model: Option<&jiban_route::Model>,
+    duplicates: Option<&str>,
+) -> anyhow::Result<()> {
+    let (examples, source) = match file {
+        Some(f) => {
+            let text =
+                std::fs::read_to_string(f).with_context(|| format!("无法读取 {}", f.display()))?;
+            let ex = jiban_route::parse_csv(&text)
+                .map_err(|e| anyhow::anyhow!("{}：{e}", f.display()))?;
+            (ex, f.display().to_string())
+        }
+        None => (jiban_route::heldout_corpus(), "内置留出集".to_string()),
+    };
+    let builtin;
+    let model = match model {
+        Some(m) => m,
+        None => {
+            builtin = jiban_route::Model::builtin();
+            &builtin
+        }
+    };
+    let taxonomy = jiban_core::category::Taxonomy::default_zh();
+    let name = |code: &str| {
+        jiban_core::category::CategoryCode::parse(code)
+            .ok()
+            .and_then(|c| taxonomy.get(&c).map(|c| c.name.clone()))
+            .unwrap_or_default()
+    };
+    let started = std::time::Instant::now();
+    let ev = jiban_route::evaluate(model, &examples);
+    let per = started.elapsed().as_secs_f64() * 1000.0 / ev.total.max(1) as f64;
+    println!("评估集：{source}，{} 条", ev.total);
+    println!(
+        "模型：{}（训练文本 {} 条，词表 {}）",
+        model.version,
+        model.documents(),
+        model.vocabulary()
+    );
+    println!(
+        "Top-1 准确率：{:.1}%（{}/{}）",
+        ev.top1_rate() * 100.0,
+        ev.top1,
+        ev.total
+    );
+    println!(
+        "Top-3 准确率：{:.1}%（{}/{}）",
+        ev.top3_rate() * 100.0,
+        ev.top3,
+        ev.total
+    );
+    println!("平均每条建议用时：{per:.3} ms（含分词）");
+    if !ev.confusion.is_empty() {
+        println!("最常见的误判（应为 → 判为：次数）：");
+        for (want, got, n) in ev.confusion.iter().take(10) {
+            println!("  {want} {} → {got} {}：{n}", name(want), name(got));
+        }
+    }
+    if let Some(d) = duplicates {
+        use jiban_route::duplicates::{DupConfig, INTAKE_THRESHOLD, evaluate_duplicates};
+        let set = if d == "builtin" {
+            jiban_route::duplicates::labelled_set(model)
+        } else {
+            let text = std::fs::read_to_string(d).with_context(|| format!("无法读取 {d}"))?;
+            jiban_route::duplicates::parse_labelled(model, &text)
+                .map_err(|e| anyhow::anyhow!("{d}：{e}"))?
+        };
+        println!("重复件识别（{} 条，按案件对计）：", set.len());
+        for (label, threshold) in [
+            ("夜间排查阈值", DupConfig::default().threshold),
+            ("受理时提示阈值", INTAKE_THRESHOLD),
+        ] {
+            let cfg = DupConfig {
+                threshold,
+                ..DupConfig::default()
+            };
+            let e = evaluate_duplicates(model, &cfg, &set);
+            println!(
+                "  {label} {threshold:.2}：精确率 {:.1}%（{}/{}），召回率 {:.1}%（{}/{}）",
+                e.precision() * 100.0,
+                e.correct,
+                e.reported,
+                e.recall() * 100.0,
+                e.correct,
+                e.true_pairs
+            );
+        }
+    }
+    Ok(())
 }
 
 async fn serve(cfg: Config, demo: bool) -> anyhow::Result<()> {

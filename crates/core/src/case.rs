@@ -410,9 +410,9 @@ impl CaseAction {
             CaseAction::Accept | CaseAction::Reject => &[Intake, Dispatcher],
             // the submitter (enterprise or the operator who filed it for a caller)
             CaseAction::Withdraw => &[Enterprise, Intake, GridWorker],
-            CaseAction::Dispatch | CaseAction::Reassign | CaseAction::Merge => {
-                &[Dispatcher, Supervisor]
-            }
+            CaseAction::Dispatch | CaseAction::Reassign => &[Dispatcher, Supervisor],
+            // the intake operator merges a duplicate at once, as it is entered
+            CaseAction::Merge => &[Intake, Dispatcher, Supervisor],
             CaseAction::Sign { .. }
             | CaseAction::Return
             | CaseAction::Reply { .. }

@@ -147,11 +147,13 @@ pub enum Permission {
     CaseRead,
     /// `sla.write` — edit the time limits per category and urgency.
     SlaWrite,
+    /// `routing.write` — edit the dispatch rules (category → lead unit) and retrain the model.
+    RoutingWrite,
 }
 
 impl Permission {
     /// All permissions.
-    pub const ALL: [Permission; 11] = [
+    pub const ALL: [Permission; 12] = [
         Permission::OrgRead,
         Permission::OrgWrite,
         Permission::UserRead,
@@ -163,6 +165,7 @@ impl Permission {
         Permission::TokenSelf,
         Permission::CaseRead,
         Permission::SlaWrite,
+        Permission::RoutingWrite,
     ];
 
     /// Stable dotted code, e.g. `org.read`.
@@ -179,6 +182,7 @@ impl Permission {
             Permission::TokenSelf => "token.self",
             Permission::CaseRead => "case.read",
             Permission::SlaWrite => "sla.write",
+            Permission::RoutingWrite => "routing.write",
         }
     }
 
@@ -196,6 +200,7 @@ impl Permission {
             Permission::TokenSelf => "管理本人 API 令牌",
             Permission::CaseRead => "查看诉求",
             Permission::SlaWrite => "维护办理时限",
+            Permission::RoutingWrite => "维护派单规则",
         }
     }
 }

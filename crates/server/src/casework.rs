@@ -340,6 +340,49 @@ impl Ctx<'_> {
     }
 
     /// Validates a dispatch plan and creates the assignments with their deadlines.
+    /// Records what the model would have suggested for this case and what the dispatcher chose:
+    /// the corrections teach the next training run, the acceptance rate is shown to administrators.
+    async fn record_routing(
+        &mut self,
+        units: &[jiban_store::org::OrgUnitRow],
+        chosen_unit: Uuid,
+    ) -> ApiResult<()> {
+        let model = self
+            .state
+            .models
+            .for_zone(&self.state.store, self.case.zone_id)
+            .await?;
+        let text = format!("{}。{}", self.case.title, self.case.description);
+        let best = model.suggest(&text, 1).candidates.into_iter().next();
+        let unit = match &best {
+            Some(b) => {
+                crate::routing::lead_unit_for(
+                    &self.state.store,
+                    self.case.zone_id,
+                    &b.category,
+                    self.case.grid_id,
+                    units,
+                )
+                .await?
+            }
+            None => None,
+        };
+        self.tx
+            .insert_routing_feedback(&jiban_store::routing::NewRoutingFeedback {
+                zone_id: self.case.zone_id,
+                case_id: self.case.id,
+                actor_id: Some(self.p.user.id),
+                model_version: model.version.clone(),
+                suggested_category: best.as_ref().map(|b| b.category.clone()),
+                confidence: best.as_ref().map(|b| b.confidence),
+                suggested_unit_id: unit.map(|u| u.id),
+                chosen_category: self.case.category_code.clone(),
+                chosen_unit_id: Some(chosen_unit),
+            })
+            .await?;
+        Ok(())
+    }
+
     async fn dispatch(&mut self, plan: &DispatchPlan) -> ApiResult<Value> {
         let units = self.state.store.org_units(self.case.zone_id).await?;
         let find = |id: Uuid, field: &str| -> ApiResult<jiban_store::org::OrgUnitRow> {
@@ -429,6 +472,7 @@ impl Ctx<'_> {
                 )
                 .await?;
         }
+        self.record_routing(&units, lead.id).await?;
         self.case.lead_unit_id = Some(lead.id);
         self.case.sign_by = Some(d.sign_by);
         self.case.due_at = Some(d.due_at);
@@ -905,6 +949,9 @@ pub async fn run(state: &AppState, p: &Principal, case_id: Uuid, cmd: Command) -
             }
             cx.transition(action)?;
             cx.end_assignments(AssignmentState::Cancelled);
+            cx.tx
+                .close_duplicate_pairs_of(cx.case.id, p.user.id)
+                .await?;
             cx.case.merged_into = Some(master.id);
             cx.case.closed_at = Some(cx.now);
             cx.notify_submitter(

@@ -34,6 +34,11 @@ pub struct JobsConfig {
     pub sweep_interval_secs: u64,
     /// Seconds between outbox delivery passes; 0 turns delivery off.
     pub outbox_interval_secs: u64,
+    /// Hour (Beijing time, 0–23) after which the nightly work runs: retraining the dispatch
+    /// model and the duplicate sweep; 24 turns it off.
+    pub nightly_hour: u8,
+    /// Open cases further apart than this many days are never duplicates.
+    pub duplicate_window_days: u32,
 }
 
 impl Default for JobsConfig {
@@ -41,6 +46,8 @@ impl Default for JobsConfig {
         JobsConfig {
             sweep_interval_secs: 300,
             outbox_interval_secs: 30,
+            nightly_hour: 2,
+            duplicate_window_days: 30,
         }
     }
 }
@@ -175,6 +182,18 @@ impl Config {
     pub fn validate(&self) -> anyhow::Result<()> {
         jiban_core::calendar::OfficeHours::parse(&self.office_hours)
             .map_err(|e| anyhow::anyhow!("配置项 office_hours 有误：{}", e.message))?;
+        if self.jobs.nightly_hour > 24 {
+            anyhow::bail!(
+                "配置项 jobs.nightly_hour 应为 0–23（24 表示关闭），收到 {}",
+                self.jobs.nightly_hour
+            );
+        }
+        if !(1..=365).contains(&self.jobs.duplicate_window_days) {
+            anyhow::bail!(
+                "配置项 jobs.duplicate_window_days 应为 1–365 天，收到 {}",
+                self.jobs.duplicate_window_days
+            );
+        }
         Ok(())
     }
 
@@ -223,6 +242,12 @@ impl Config {
         }
         if let Some(v) = get("JIBAN_OUTBOX_INTERVAL_SECS") {
             self.jobs.outbox_interval_secs = num("JIBAN_OUTBOX_INTERVAL_SECS", v)?;
+        }
+        if let Some(v) = get("JIBAN_NIGHTLY_HOUR") {
+            self.jobs.nightly_hour = num("JIBAN_NIGHTLY_HOUR", v)?;
+        }
+        if let Some(v) = get("JIBAN_DUPLICATE_WINDOW_DAYS") {
+            self.jobs.duplicate_window_days = num("JIBAN_DUPLICATE_WINDOW_DAYS", v)?;
         }
         if let Some(v) = get("JIBAN_SMS_URL") {
             self.outbox.sms_url = Some(v);

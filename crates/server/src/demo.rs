@@ -85,6 +85,36 @@ pub async fn load(store: &Store) -> anyhow::Result<DemoSummary> {
     Ok(summary)
 }
 
+/// The demo zone's dispatch rules: category → lead department, and whether the street of the
+/// place leads first (先属地后属主: city matters and disputes are the street's; an enterprise's
+/// business is the functional department's and is not pushed down to a street).
+const DEMO_ROUTING: [(&str, &str, bool); 24] = [
+    ("QY01", "人社局", false),
+    ("QY02", "科技金融部", false),
+    ("QY03", "经济发展部", false),
+    ("QY04", "经济发展部", false),
+    ("QY05", "建设与公用事业管理部", false),
+    ("QY06", "招商服务局", false),
+    ("QY07", "科技金融部", false),
+    ("QY08", "人社局", false),
+    ("ZW01", "政务服务部", false),
+    ("ZW02", "经济发展部", false),
+    ("ZW03", "税务分局", false),
+    ("ZW04", "规划自然资源分局", false),
+    ("ZW05", "建设与公用事业管理部", false),
+    ("AQ01", "应急管理局", false),
+    ("AQ02", "生态环境分局", false),
+    ("AQ03", "党政办公室", true),
+    ("CS01", "建设与公用事业管理部", true),
+    ("CS02", "综合执法局", true),
+    ("CS03", "建设与公用事业管理部", false),
+    ("CS04", "党政办公室", true),
+    ("CS05", "人社局", false),
+    ("CS06", "党政办公室", true),
+    ("CS07", "市场监管分局", false),
+    ("CS99", "政务服务部", true),
+];
+
 pub async fn load_zone(store: &Store, demo: &DemoZone) -> anyhow::Result<DemoSummary> {
     // hash once: every demo account shares the demo password
     let hash = password::hash(DEMO_PASSWORD.to_string()).await?;
@@ -119,6 +149,14 @@ pub async fn load_zone(store: &Store, demo: &DemoZone) -> anyhow::Result<DemoSum
         by_code.insert(u.code.clone(), row);
     }
     load_reference_data(&mut tx, zone.id).await?;
+    for (category, department, territorial) in DEMO_ROUTING {
+        let unit = by_code
+            .values()
+            .find(|u| u.kind == "department" && u.name == department)
+            .with_context(|| format!("routing rule {category}: no department {department}"))?;
+        tx.upsert_routing_rule(zone.id, category, Some(unit.id), territorial)
+            .await?;
+    }
 
     let rows: Vec<NewEnterprise> = demo
         .enterprises
@@ -506,10 +544,7 @@ const DEMO_CASES: &[DemoCase] = &[
 /// Files the demo cases and walks each through the real engine to its stage (every step is a
 /// genuine event in its chain).
 pub async fn load_cases(store: &Store) -> anyhow::Result<usize> {
-    let state = crate::state::AppState {
-        store: store.clone(),
-        cfg: std::sync::Arc::new(crate::config::Config::default()),
-    };
+    let state = crate::state::AppState::new(store.clone(), crate::config::Config::default());
     let who = |name: &str| {
         let store = store.clone();
         let name = name.to_string();

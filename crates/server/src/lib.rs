@@ -9,6 +9,7 @@ pub mod error;
 pub mod extract;
 pub mod outbox;
 pub mod routes;
+pub mod routing;
 pub mod spa;
 pub mod state;
 pub mod sweep;
@@ -20,7 +21,6 @@ use axum::http::{HeaderName, StatusCode};
 use axum::routing::get;
 use jiban_store::{Store, StoreOptions};
 use std::net::SocketAddr;
-use std::sync::Arc;
 use std::time::Duration;
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::compression::CompressionLayer;
@@ -119,10 +119,15 @@ pub async fn serve(
             every,
         )));
     }
-    let state = AppState {
-        store: store.clone(),
-        cfg: Arc::new(cfg),
-    };
+    let state = AppState::new(store.clone(), cfg);
+    if state.cfg.jobs.nightly_hour < 24 {
+        jobs.push(tokio::spawn(routing::run_nightly(
+            store.clone(),
+            state.models.clone(),
+            state.cfg.jobs.nightly_hour,
+            state.cfg.jobs.duplicate_window_days,
+        )));
+    }
     axum::serve(
         listener,
         app(state).into_make_service_with_connect_info::<SocketAddr>(),

@@ -8,4 +8,16 @@ use std::sync::Arc;
 pub struct AppState {
     pub store: Store,
     pub cfg: Arc<Config>,
+    /// This node's cache of the zones' dispatch models (the models themselves are in the store).
+    pub models: Arc<crate::routing::Models>,
+}
+
+impl AppState {
+    pub fn new(store: Store, cfg: Config) -> Self {
+        AppState {
+            store,
+            cfg: Arc::new(cfg),
+            models: Arc::default(),
+        }
+    }
 }

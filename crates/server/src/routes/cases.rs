@@ -74,6 +74,9 @@ pub struct CaseOut {
     pub created_at: OffsetDateTime,
     #[serde(with = "time::serde::rfc3339::option")]
     pub closed_at: Option<OffsetDateTime>,
+    /// In a search: the words matched and a window of the description around them.
+    #[serde(rename = "match")]
+    pub matched: Option<super::SearchMatch>,
 }
 
 fn case_out(p: &Principal, c: CaseRow) -> CaseOut {
@@ -137,6 +140,7 @@ fn case_out(p: &Principal, c: CaseRow) -> CaseOut {
         alert: c.alert,
         created_at: bj(c.created_at),
         closed_at: c.closed_at.map(bj),
+        matched: None,
     }
 }
 
@@ -437,10 +441,11 @@ pub struct CaseQuery {
     pub from: Option<Date>,
     /// Filed on or before this date (Beijing).
     pub to: Option<Date>,
-    /// Part of the title, the description or the case number.
+    /// Full-text search (Chinese words, segmented like the index) over the title, description,
+    /// address and replies; a case number, phone number or credit code matches exactly, first.
     pub q: Option<String>,
     pub enterprise_id: Option<Uuid>,
-    /// `newest` (default) or `deadline`.
+    /// `relevance` (default with `q`), `newest` (default without) or `deadline`.
     pub sort: Option<String>,
     /// `mine`: the work of the caller's unit (pending sign first, then by deadline).
     pub queue: Option<String>,
@@ -484,13 +489,15 @@ fn filter_of(p: &Principal, q: &CaseQuery) -> ApiResult<(CaseFilter, CaseOrder)>
         enterprise_id: q.enterprise_id,
     };
     let mut order = match q.sort.as_deref() {
+        None | Some("") if f.q.is_some() => CaseOrder::Relevance,
         None | Some("") | Some("newest") => CaseOrder::Newest,
         Some("deadline") => CaseOrder::Deadline,
+        Some("relevance") => CaseOrder::Relevance,
         Some(other) => {
             return Err(AppError::invalid(
                 "request.invalid_query",
                 "sort",
-                format!("排序方式“{other}”应为 newest 或 deadline"),
+                format!("排序方式“{other}”应为 relevance、newest 或 deadline"),
             ));
         }
     };
@@ -539,8 +546,20 @@ pub async fn list_cases(
             .await?
     };
     let capped = total > jiban_store::cases::COUNT_CAP;
+    let terms = f.q.as_deref().map(super::search_terms);
     Ok(Json(Paged {
-        items: rows.into_iter().map(|c| case_out(&p, c)).collect(),
+        items: rows
+            .into_iter()
+            .map(|c| {
+                let matched = terms
+                    .as_ref()
+                    .map(|t| super::search_match(t, &[&c.title, &c.description]));
+                CaseOut {
+                    matched,
+                    ..case_out(&p, c)
+                }
+            })
+            .collect(),
         total: total.min(jiban_store::cases::COUNT_CAP),
         page: page.page,
         page_size: page.page_size,

@@ -46,6 +46,9 @@ pub struct EnterpriseOut {
     pub contact_phone: String,
     pub lon: Option<f64>,
     pub lat: Option<f64>,
+    /// In a search: the words matched and a snippet of the former names or address.
+    #[serde(rename = "match")]
+    pub matched: Option<super::SearchMatch>,
 }
 
 /// Roles that call enterprises back and so see full contact numbers; the enterprise itself too.
@@ -91,13 +94,15 @@ pub fn enterprise_out(p: &Principal, e: EnterpriseRow) -> EnterpriseOut {
         contact_phone: phone,
         lon: e.lon,
         lat: e.lat,
+        matched: None,
     }
 }
 
 #[derive(Deserialize, IntoParams, Debug)]
 #[serde(deny_unknown_fields)]
 pub struct EnterpriseQuery {
-    /// Part of the name or of the credit code.
+    /// Full-text search over the name, former names and address (best match first); a credit
+    /// code matches exactly.
     pub q: Option<String>,
     pub street_id: Option<Uuid>,
     pub grid_id: Option<Uuid>,
@@ -125,8 +130,21 @@ pub async fn list_enterprises(
         .store
         .list_enterprises(p.zone_id(), &p.visibility(), &f, page)
         .await?;
+    let terms = f.q.as_deref().map(super::search_terms);
     Ok(Json(Paged {
-        items: rows.into_iter().map(|e| enterprise_out(&p, e)).collect(),
+        items: rows
+            .into_iter()
+            .map(|e| {
+                let matched = terms.as_ref().map(|t| {
+                    let former = e.former_names.0.join("、");
+                    super::search_match(t, &[&e.name, &former, &e.address])
+                });
+                EnterpriseOut {
+                    matched,
+                    ..enterprise_out(&p, e)
+                }
+            })
+            .collect(),
         total,
         page: page.page,
         page_size: page.page_size,

@@ -11,6 +11,7 @@ pub mod health;
 pub mod notifications;
 pub mod org;
 pub mod reference;
+pub mod routing;
 pub mod users;
 
 use crate::state::AppState;
@@ -23,6 +24,40 @@ use utoipa_axum::routes;
 /// A time shown to people: Beijing time (+08:00).
 pub fn bj(t: OffsetDateTime) -> OffsetDateTime {
     jiban_core::calendar::to_beijing(t)
+}
+
+/// Where a search matched a row.
+#[derive(Serialize, ToSchema, Debug, Clone, PartialEq)]
+pub struct SearchMatch {
+    /// The words to highlight (as typed, segmented like the index).
+    pub terms: Vec<String>,
+    /// A window (~80 characters) of the longest field around the first match.
+    pub snippet: String,
+}
+
+/// The words of a search to highlight: the query's words and, for an identifier, the query.
+pub fn search_terms(q: &str) -> Vec<String> {
+    let mut t = jiban_lang::segmenter().query(q).highlight_terms();
+    if jiban_store::search::identifier_query(q).is_some() {
+        t.push(q.trim().to_string());
+    }
+    t
+}
+
+/// The match of a row: the terms and a snippet of the first field (after the first, which is
+/// shown whole — a title or a name) that contains one, else of the last field.
+pub fn search_match(terms: &[String], fields: &[&str]) -> SearchMatch {
+    let body = fields
+        .iter()
+        .skip(1)
+        .find(|f| !jiban_lang::highlight_ranges(f, terms).is_empty())
+        .or(fields.last())
+        .copied()
+        .unwrap_or("");
+    SearchMatch {
+        terms: terms.to_vec(),
+        snippet: jiban_lang::snippet(body, terms, 80),
+    }
 }
 
 /// One page of a list.
@@ -96,6 +131,15 @@ pub fn api_router() -> OpenApiRouter<AppState> {
         .routes(routes!(cases::calendar_deadline))
         .routes(routes!(cases::list_sla_rules, cases::put_sla_rule))
         .routes(routes!(cases::export_cases))
+        .routes(routes!(routing::suggest))
+        .routes(routes!(routing::list_rules))
+        .routes(routes!(routing::put_rule))
+        .routes(routes!(routing::get_model))
+        .routes(routes!(routing::retrain))
+        .routes(routes!(routing::check_duplicates))
+        .routes(routes!(routing::case_duplicates))
+        .routes(routes!(routing::list_pairs))
+        .routes(routes!(routing::dismiss_pair))
         .routes(routes!(notifications::list))
         .routes(routes!(notifications::unread_count))
         .routes(routes!(notifications::mark_read))

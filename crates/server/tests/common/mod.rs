@@ -44,6 +44,8 @@ pub async fn spawn(backend: Backend, tweak: impl FnOnce(&mut Config)) -> Option<
         listen: "127.0.0.1:0".into(),
         ..Config::default()
     };
+    // tests run the nightly work themselves, when they mean to
+    cfg.jobs.nightly_hour = 24;
     tweak(&mut cfg);
     let store = jiban_server::open_store(&cfg).await.expect("open store");
     let demo = jiban_demo::generate(jiban_server::demo::DEMO_SEED, 300);
