@@ -188,6 +188,22 @@ describe('list filters ↔ URL', () => {
     expect(filtersToQuery(emptyFilters())).toEqual({})
   })
 
+  it('orders a search by relevance unless another order is chosen', () => {
+    const f = { ...emptyFilters(), q: '停电', sort: 'relevance' as const }
+    expect(filtersToQuery(f)).toEqual({ q: '停电', sort: 'relevance' })
+    // the default order of a search is left out of the URL, and comes back from it
+    expect(filtersToRoute(f)).toEqual({ q: '停电' })
+    expect(filtersFromRoute({ q: '停电' }).sort).toBe('relevance')
+    // a search in another order keeps it, in the API query and in the URL
+    const newest = { ...f, sort: 'newest' as const }
+    expect(filtersToQuery(newest)).toEqual({ q: '停电', sort: 'newest' })
+    expect(filtersFromRoute(filtersToRoute(newest))).toEqual(newest)
+    // relevance means nothing without a search
+    expect(filtersToQuery({ ...emptyFilters(), sort: 'relevance' })).toEqual({})
+    expect(filtersFromRoute({ sort: 'relevance' }).sort).toBe('newest')
+    expect(filtersFromRoute({ sort: 'deadline' }).sort).toBe('deadline')
+  })
+
   it('ignores unknown states and malformed dates from the URL', () => {
     const f = filtersFromRoute({ state: 'handling,bogus', from: '2026-13', overdue: 'yes', sort: 'x' })
     expect(f.states).toEqual(['handling'])

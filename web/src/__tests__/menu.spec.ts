@@ -38,7 +38,7 @@ describe('filterMenu', () => {
 
   it('shows the casework pages by role', () => {
     const staff = ['case.read', 'org.read', 'enterprise.read', 'token.self']
-    expect(names(filterMenu(MENU, staff, 'dispatcher'))).toEqual(['workbench', 'casework', 'cases-new', 'cases', 'enterprises', 'admin', 'admin-org'])
+    expect(names(filterMenu(MENU, staff, 'dispatcher'))).toEqual(['workbench', 'casework', 'cases-new', 'cases', 'duplicates', 'enterprises', 'admin', 'admin-org'])
     // the admin files through no channel: no 诉求受理, but the list and 办理时限
     const admin = filterMenu(MENU, [...ADMIN, 'case.read', 'sla.write'], 'admin')
     expect(names(admin)).toContain('cases')
@@ -49,5 +49,36 @@ describe('filterMenu', () => {
     expect(ent).toEqual(['workbench', 'portal-new', 'portal-cases', 'enterprises'])
     // staff never see the portal entries
     expect(names(filterMenu(MENU, staff, 'intake'))).not.toContain('portal-new')
+  })
+
+  it('shows 重复件 to the desk roles that work duplicates, next to the case list', () => {
+    const staff = ['case.read', 'org.read', 'enterprise.read', 'token.self']
+    for (const role of ['dispatcher', 'supervisor'] as const) {
+      const n = names(filterMenu(MENU, staff, role))
+      expect(n).toContain('duplicates')
+      expect(n.indexOf('duplicates')).toBe(n.indexOf('cases') + 1)
+    }
+    expect(names(filterMenu(MENU, [...ADMIN, 'case.read'], 'admin'))).toContain('duplicates')
+    for (const role of ['intake', 'handler', 'leader', 'grid_worker', 'dept_head', 'enterprise'] as const) {
+      expect(names(filterMenu(MENU, staff, role))).not.toContain('duplicates')
+    }
+    // without case.read, not even for a dispatcher
+    expect(names(filterMenu(MENU, ['org.read'], 'dispatcher'))).not.toContain('duplicates')
+    const dup = filterMenu(MENU, staff, 'dispatcher')
+      .find((m) => m.name === 'casework')!
+      .children!.find((m) => m.name === 'duplicates')!
+    expect(dup.title).toBe('重复件')
+    expect(dup.path).toBe('/duplicates')
+  })
+
+  it('shows 派单规则 to whoever may write the routing rules, after 办理时限', () => {
+    const admin = filterMenu(MENU, [...ADMIN, 'case.read', 'sla.write', 'routing.write'], 'admin')
+    const group = admin.find((m) => m.name === 'admin')!
+    const children = group.children!.map((m) => m.name)
+    expect(children.indexOf('admin-routing')).toBe(children.indexOf('admin-sla') + 1)
+    expect(group.children!.find((m) => m.name === 'admin-routing')!.title).toBe('派单规则')
+    // no routing.write: no entry
+    expect(names(filterMenu(MENU, [...ADMIN, 'sla.write'], 'admin'))).not.toContain('admin-routing')
+    expect(names(filterMenu(MENU, ['case.read', 'org.read'], 'dispatcher'))).not.toContain('admin-routing')
   })
 })

@@ -9,6 +9,14 @@ import type {
   Category,
   DeadlineOut,
   DispatchBody,
+  DuplicateCandidate,
+  DuplicateCheckBody,
+  DuplicatePair,
+  RoutingModelInfo,
+  RoutingRule,
+  RoutingRuleBody,
+  RoutingSuggestBody,
+  RoutingSuggestion,
   NewCaseBody,
   NotificationItem,
   SlaRule,
@@ -139,7 +147,8 @@ export interface CaseQuery {
   to?: string
   q?: string
   enterprise_id?: string
-  sort?: 'newest' | 'deadline'
+  /** `relevance` only with `q` (full-text search) */
+  sort?: 'relevance' | 'newest' | 'deadline'
   queue?: 'mine'
   page?: number
   page_size?: number
@@ -178,6 +187,8 @@ export const caseApi = {
   step: (id: string, step: CaseStep, body: object = {}) => http.post<CaseDetail>(`/cases/${enc(id)}/${step}`, body),
   dispatch: (id: string, body: DispatchBody) => http.post<CaseDetail>(`/cases/${enc(id)}/dispatch`, body),
   remind: (id: string, note?: string) => http.post<CaseDetail>(`/cases/${enc(id)}/remind`, note ? { note } : {}),
+  /** 并单: `id` duplicates `masterId` */
+  merge: (id: string, masterId: string) => http.post<CaseDetail>(`/cases/${enc(id)}/merge`, { master_id: masterId }),
   export: (q: CaseQuery) => download('/cases/export', { ...q, page: undefined, page_size: undefined } as Query, '诉求列表.xlsx'),
 }
 
@@ -206,4 +217,25 @@ export const slaApi = {
 
 export const calendarApi = {
   deadline: (from: string, workdays: number) => http.get<DeadlineOut>('/calendar/deadline', { from, workdays }),
+}
+
+export const routingApi = {
+  suggest: (body: RoutingSuggestBody, signal?: AbortSignal) =>
+    http.post<RoutingSuggestion>('/routing/suggest', body, { signal }),
+  rules: () => http.get<RoutingRule[]>('/routing/rules'),
+  putRule: (code: string, body: RoutingRuleBody) => http.put<RoutingRule>(`/routing/rules/${enc(code)}`, body),
+  model: () => http.get<RoutingModelInfo>('/routing/model'),
+  train: () => http.post<RoutingModelInfo>('/routing/train'),
+}
+
+export const duplicateApi = {
+  /** open cases that are probably the same demand as a text being entered */
+  check: (body: DuplicateCheckBody, signal?: AbortSignal) =>
+    http.post<{ items: DuplicateCandidate[] }>('/cases/duplicates/check', body, { signal }),
+  /** the same, for an existing case */
+  forCase: (id: string) => http.get<{ items: DuplicateCandidate[] }>(`/cases/${enc(id)}/duplicates`),
+  /** pairs found by the nightly sweep */
+  list: (q: { page?: number; page_size?: number }) => http.get<Page<DuplicatePair>>('/duplicates', { ...q }),
+  /** 不是重复件 */
+  dismiss: (id: string) => http.post<void>(`/duplicates/${enc(id)}/dismiss`),
 }

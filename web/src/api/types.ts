@@ -25,6 +25,8 @@ export type Permission =
   | 'token.self'
   | 'case.read'
   | 'sla.write'
+  | 'routing.write'
+  | 'routing.write'
 
 export interface Me {
   id: string
@@ -100,6 +102,8 @@ export interface Enterprise {
   contact_name?: string
   /** masked unless the caller may see contact numbers */
   contact_phone?: string
+  /** present in search results (`q`): what matched */
+  match?: SearchMatch | null
 }
 
 export interface AuditEvent {
@@ -158,6 +162,15 @@ export interface Page<T> {
   total: number
   page: number
   page_size: number
+  /** the total stopped counting at a cap (show it as “N+”) */
+  total_capped?: boolean
+}
+
+/** Why a row matched a full-text search: the matched terms and a window of text around the first one. */
+export interface SearchMatch {
+  terms: string[]
+  /** a window of the description (cases) or of former names / address (enterprises) */
+  snippet: string
 }
 
 export interface ErrorBody {
@@ -229,6 +242,8 @@ export interface CaseOut {
   review_on: string | null
   created_at: string
   closed_at: string | null
+  /** present in search results (`q`): what matched */
+  match?: SearchMatch | null
 }
 
 export interface AssignmentOut {
@@ -372,4 +387,113 @@ export interface AttachmentOut {
   url: string
   /** `/api/v1/attachments/{id}/thumbnail`, or null for files that are not images */
   thumb_url: string | null
+}
+
+// ---- 智能派单 and 重复件 (routing and duplicates) ---------------------------------------------------
+
+export interface RoutingCandidate {
+  /** a leaf category code, e.g. CS01 */
+  category: string
+  category_name: string
+  /** 0..1 */
+  confidence: number
+}
+
+export interface RoutingLeadUnit {
+  id: string
+  name: string
+  kind: 'department' | 'street' | 'community' | 'village'
+  /** `category`: the category's functional department; `territorial`: the street/community where it happened */
+  rule: 'category' | 'territorial'
+}
+
+/** `POST /routing/suggest` */
+export interface RoutingSuggestion {
+  model_version: string
+  /** up to 3, best first */
+  candidates: RoutingCandidate[]
+  lead_unit: RoutingLeadUnit | null
+  /** the words that weighed most */
+  words: string[]
+  /** one Chinese sentence */
+  reason: string
+}
+
+export interface RoutingSuggestBody {
+  text: string
+  enterprise_id?: string
+  grid_id?: string
+}
+
+export interface DuplicateCheckBody extends RoutingSuggestBody {
+  /** the case itself (when checking an existing case) */
+  exclude_id?: string
+}
+
+/** An open case that is probably the same demand (`POST /cases/duplicates/check`, `GET /cases/{id}/duplicates`). */
+export interface DuplicateCandidate {
+  case_id: string
+  case_no: string
+  title: string
+  state: CaseState
+  state_name: string
+  created_at: string
+  /** 0..1 */
+  score: number
+  /** e.g. 同一企业；相隔 2 天；文本相似度 0.62（停电、锦绣路） */
+  reason: string
+  same_enterprise: boolean
+  same_grid: boolean
+}
+
+export interface DuplicateCaseRef {
+  id: string
+  case_no: string
+  title: string
+  state: CaseState
+  state_name: string
+  created_at: string
+}
+
+/** A likely duplicate pair found by the nightly sweep (`GET /duplicates`). */
+export interface DuplicatePair {
+  id: string
+  /** 0..1 */
+  score: number
+  reason: string
+  found_at: string
+  /** the newer case (the one to merge) */
+  case: DuplicateCaseRef
+  /** the older case (the master candidate) */
+  other: DuplicateCaseRef
+}
+
+/** The dispatch rule of a leaf category (`GET /routing/rules`). */
+export interface RoutingRule {
+  category_code: string
+  category_name: string
+  lead_unit_id: string | null
+  lead_unit_name: string | null
+  /** 属地优先: suggest the street/community where the demand arose before the department */
+  territorial: boolean
+}
+
+export interface RoutingRuleBody {
+  lead_unit_id: string | null
+  territorial: boolean
+}
+
+/** The routing model (`GET /routing/model`, `POST /routing/train`). */
+export interface RoutingModelInfo {
+  version: string
+  /** null for the built-in model (never retrained in this zone) */
+  trained_at: string | null
+  /** training documents, of which `zone_documents` are the zone's own cases */
+  documents: number
+  zone_documents: number
+  vocabulary: number
+  /** held-out evaluation; top1 / top3 are rates 0..1 */
+  heldout: { total: number; top1: number; top3: number }
+  /** how often dispatchers kept the suggestion over the last `days` days; rates 0..1 */
+  feedback: { days: number; dispatches: number; category_accepted: number; unit_accepted: number }
 }

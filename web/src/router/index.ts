@@ -1,6 +1,7 @@
 import { createRouter, createWebHistory, type RouteRecordRaw, type Router } from 'vue-router'
 import type { Role } from '@/api/types'
 import { FILING_ROLES } from '@/utils/menu'
+import { DUPLICATE_ROLES } from '@/utils/routing'
 import { useAuthStore } from '@/stores/auth'
 import MainLayout from '@/layouts/MainLayout.vue'
 import ForbiddenView from '@/views/ForbiddenView.vue'
@@ -48,6 +49,12 @@ export const routes: RouteRecordRaw[] = [
         meta: { title: '诉求受理', group: '诉求办理', perm: 'case.read', roles: FILING_ROLES },
       },
       {
+        path: 'duplicates',
+        name: 'duplicates',
+        component: () => import('@/views/DuplicatesView.vue'),
+        meta: { title: '重复件', group: '诉求办理', perm: 'case.read', roles: DUPLICATE_ROLES },
+      },
+      {
         path: 'cases/:id',
         name: 'case-detail',
         component: () => import('@/views/CaseDetailView.vue'),
@@ -82,6 +89,12 @@ export const routes: RouteRecordRaw[] = [
         name: 'admin-sla',
         component: () => import('@/views/SlaRulesView.vue'),
         meta: { title: '办理时限', group: '系统管理', perm: 'sla.write' },
+      },
+      {
+        path: 'admin/routing',
+        name: 'admin-routing',
+        component: () => import('@/views/RoutingRulesView.vue'),
+        meta: { title: '派单规则', group: '系统管理', perm: 'routing.write' },
       },
       {
         path: 'enterprises',

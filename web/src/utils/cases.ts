@@ -295,7 +295,17 @@ export interface CaseFilters {
   overdue: boolean
   from: string
   to: string
-  sort: 'newest' | 'deadline'
+  sort: CaseSort
+}
+
+/** 相关度 (only with a full-text search), 最新登记, 临近时限. */
+export type CaseSort = 'relevance' | 'newest' | 'deadline'
+
+export const SORT_NAMES: Record<CaseSort, string> = { relevance: '相关度', newest: '最新登记', deadline: '临近时限' }
+
+/** The order a list gets unless another is chosen: by relevance when searching, else newest first. */
+export function defaultSort(q: string): CaseSort {
+  return q.trim() ? 'relevance' : 'newest'
 }
 
 export function emptyFilters(): CaseFilters {
@@ -327,7 +337,9 @@ export function filtersToQuery(f: CaseFilters): CaseQuery {
   if (f.overdue) q.overdue = true
   if (f.from) q.from = f.from
   if (f.to) q.to = f.to
-  if (f.sort !== 'newest') q.sort = f.sort
+  // 相关度 needs a search; with a search the order is always sent (the server ranks by relevance then)
+  if (q.q) q.sort = f.sort
+  else if (f.sort === 'deadline') q.sort = 'deadline'
   return q
 }
 
@@ -354,14 +366,16 @@ export function filtersFromRoute(query: LocationQuery): CaseFilters {
   f.overdue = one('overdue') === 'true'
   f.from = DATE_RE.test(one('from')) ? one('from') : ''
   f.to = DATE_RE.test(one('to')) ? one('to') : ''
-  f.sort = one('sort') === 'deadline' ? 'deadline' : 'newest'
+  const sort = one('sort')
+  f.sort = sort === 'deadline' || sort === 'newest' || (sort === 'relevance' && f.q.trim()) ? (sort as CaseSort) : defaultSort(f.q)
   return f
 }
 
-/** The URL query that reproduces the filters (strings only, for the router). */
+/** The URL query that reproduces the filters (strings only, for the router); the default order is left out. */
 export function filtersToRoute(f: CaseFilters): Record<string, string> {
   const out: Record<string, string> = {}
   for (const [k, v] of Object.entries(filtersToQuery(f))) out[k] = String(v)
+  if (out.sort === defaultSort(f.q)) delete out.sort
   return out
 }
 

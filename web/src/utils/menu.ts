@@ -1,8 +1,10 @@
 import type { Component } from 'vue'
 import {
+  CopyDocument,
   Document,
   DocumentAdd,
   EditPen,
+  Guide,
   House,
   List,
   OfficeBuilding,
@@ -13,6 +15,7 @@ import {
   User,
 } from '@element-plus/icons-vue'
 import type { Role } from '@/api/types'
+import { DUPLICATE_ROLES } from './routing'
 
 export interface MenuItem {
   /** route name; the side menu item gets data-test="menu-<name>" */
@@ -43,6 +46,7 @@ export const MENU: MenuItem[] = [
     children: [
       { name: 'cases-new', title: '诉求受理', path: '/cases/new', icon: DocumentAdd, perm: 'case.read', roles: FILING_ROLES },
       { name: 'cases', title: '案件列表', path: '/cases', icon: List, perm: 'case.read' },
+      { name: 'duplicates', title: '重复件', path: '/duplicates', icon: CopyDocument, perm: 'case.read', roles: DUPLICATE_ROLES },
     ],
   },
   { name: 'enterprises', title: '企业档案', path: '/enterprises', icon: OfficeBuilding, perm: 'enterprise.read' },
@@ -54,6 +58,7 @@ export const MENU: MenuItem[] = [
       { name: 'admin-org', title: '组织机构', path: '/admin/org', icon: Share, perm: 'org.read' },
       { name: 'admin-users', title: '用户管理', path: '/admin/users', icon: User, perm: 'user.read' },
       { name: 'admin-sla', title: '办理时限', path: '/admin/sla', icon: Timer, perm: 'sla.write' },
+      { name: 'admin-routing', title: '派单规则', path: '/admin/routing', icon: Guide, perm: 'routing.write' },
       { name: 'admin-audit', title: '审计日志', path: '/admin/audit', icon: Document, perm: 'audit.read' },
     ],
   },

@@ -365,12 +365,28 @@ async fn model_out(state: &AppState, p: &Principal) -> ApiResult<ModelOut> {
     let zone = p.zone_id();
     let model = state.models.for_zone(&state.store, zone).await?;
     let row = state.store.routing_model(zone).await?;
-    let ev = tokio::task::spawn_blocking({
-        let model = model.clone();
-        move || jiban_route::evaluate(&model, &jiban_route::heldout_corpus())
-    })
-    .await
-    .map_err(|e| AppError::Internal(e.into()))?;
+    // the held-out figures change only with the model: computed once per model version
+    static HELDOUT: std::sync::Mutex<Option<(String, jiban_route::Evaluation)>> =
+        std::sync::Mutex::new(None);
+    let cached = HELDOUT
+        .lock()
+        .expect("lock")
+        .as_ref()
+        .filter(|(v, _)| *v == model.version)
+        .map(|(_, e)| e.clone());
+    let ev = match cached {
+        Some(ev) => ev,
+        None => {
+            let ev = tokio::task::spawn_blocking({
+                let model = model.clone();
+                move || jiban_route::evaluate(&model, &jiban_route::heldout_corpus())
+            })
+            .await
+            .map_err(|e| AppError::Internal(e.into()))?;
+            *HELDOUT.lock().expect("lock") = Some((model.version.clone(), ev.clone()));
+            ev
+        }
+    };
     let days = 30;
     let fb = state
         .store
