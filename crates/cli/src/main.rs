@@ -76,6 +76,19 @@ enum Cmd {
     },
     /// Retrain every zone's dispatch model now (the server also does it nightly).
     RouteTrain,
+    /// Write the demo zone's enterprises as an xlsx shaped like an economic-census list (to try
+    /// or test the import); with --bad, a few rows are spoiled.
+    DemoFile {
+        /// What to write: `enterprises`.
+        what: String,
+        #[arg(long)]
+        out: PathBuf,
+        #[arg(long)]
+        bad: bool,
+        /// Enterprises (default: the demo's 5,000).
+        #[arg(long)]
+        count: Option<usize>,
+    },
 }
 
 #[derive(Subcommand)]
@@ -236,6 +249,29 @@ async fn main() -> anyhow::Result<()> {
             let models = jiban_server::routing::Models::default();
             let model = models.for_zone(&store, zone.id).await?;
             route_eval(file.as_deref(), Some(&model), duplicates.as_deref())
+        }
+        Cmd::DemoFile {
+            what,
+            out,
+            bad,
+            count,
+        } => {
+            if what != "enterprises" {
+                bail!("只能生成 enterprises（企业名录）");
+            }
+            let demo = jiban_demo::generate(
+                jiban_server::demo::DEMO_SEED,
+                count.unwrap_or(jiban_server::demo::DEMO_ENTERPRISES),
+            );
+            let (bytes, bad_rows) = jiban_server::demo::census_workbook(&demo, bad)?;
+            std::fs::write(&out, bytes)?;
+            println!(
+                "wrote {} enterprises to {}",
+                demo.enterprises.len(),
+                out.display()
+            );
+            println!("bad rows: {bad_rows}");
+            Ok(())
         }
         Cmd::RouteTrain => {
             let store = jiban_server::open_store(&cfg).await?;
@@ -416,11 +452,12 @@ async fn serve(cfg: Config, demo: bool) -> anyhow::Result<()> {
 
 fn print_demo(s: &jiban_server::demo::DemoSummary) {
     println!(
-        "已加载演示园区“{}”：{} 个组织单元，{} 家企业，{} 件诉求，{} 个账号（密码均为 {}）",
+        "已加载演示园区“{}”：{} 个组织单元，{} 家企业，{} 件诉求，{} 条运行预警，{} 个账号（密码均为 {}）",
         s.zone_name,
         s.units,
         s.enterprises,
         s.cases,
+        s.warnings,
         s.accounts.len(),
         jiban_demo::DEMO_PASSWORD
     );

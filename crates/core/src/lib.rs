@@ -24,11 +24,13 @@
 #[macro_use]
 mod macros;
 
+pub mod band;
 pub mod calendar;
 pub mod case;
 pub mod category;
 pub mod error;
 pub mod files;
+pub mod formula;
 pub mod industry;
 pub mod org;
 pub mod roles;

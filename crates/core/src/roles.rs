@@ -149,11 +149,13 @@ pub enum Permission {
     SlaWrite,
     /// `routing.write` — edit the dispatch rules (category → lead unit) and retrain the model.
     RoutingWrite,
+    /// `indicator.write` — define operating indicators and the colour-band rules (五色图).
+    IndicatorWrite,
 }
 
 impl Permission {
     /// All permissions.
-    pub const ALL: [Permission; 12] = [
+    pub const ALL: [Permission; 13] = [
         Permission::OrgRead,
         Permission::OrgWrite,
         Permission::UserRead,
@@ -166,6 +168,7 @@ impl Permission {
         Permission::CaseRead,
         Permission::SlaWrite,
         Permission::RoutingWrite,
+        Permission::IndicatorWrite,
     ];
 
     /// Stable dotted code, e.g. `org.read`.
@@ -183,6 +186,7 @@ impl Permission {
             Permission::CaseRead => "case.read",
             Permission::SlaWrite => "sla.write",
             Permission::RoutingWrite => "routing.write",
+            Permission::IndicatorWrite => "indicator.write",
         }
     }
 
@@ -201,6 +205,7 @@ impl Permission {
             Permission::CaseRead => "查看诉求",
             Permission::SlaWrite => "维护办理时限",
             Permission::RoutingWrite => "维护派单规则",
+            Permission::IndicatorWrite => "维护运行指标与色标规则",
         }
     }
 }

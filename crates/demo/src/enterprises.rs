@@ -62,6 +62,15 @@ pub(crate) fn grid_cells() -> Vec<GridCell> {
     cells
 }
 
+impl GridCell {
+    pub(crate) fn code(&self) -> &str {
+        &self.code
+    }
+    pub(crate) fn bbox(&self) -> (f64, f64, f64, f64) {
+        self.bbox
+    }
+}
+
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Form {
     Company,

@@ -34,6 +34,7 @@
 //! ([`street_code_of`]).
 
 mod enterprises;
+pub mod operation;
 mod words;
 
 use jiban_core::org::UnitKind;

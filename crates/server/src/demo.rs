@@ -29,6 +29,8 @@ pub struct DemoSummary {
     pub enterprises: usize,
     pub accounts: Vec<(String, String, String)>,
     pub cases: usize,
+    /// Early warnings raised by the demo's operating data.
+    pub warnings: usize,
 }
 
 /// True when the database holds no zone yet.
@@ -82,7 +84,159 @@ pub async fn load(store: &Store) -> anyhow::Result<DemoSummary> {
     let demo = jiban_demo::generate(DEMO_SEED, DEMO_ENTERPRISES);
     let mut summary = load_zone(store, &demo).await?;
     summary.cases = load_cases(store).await?;
+    let today = jiban_store::now()
+        .to_offset(jiban_core::calendar::BEIJING)
+        .date();
+    let last_month = (today.replace_day(1)? - time::Duration::days(1)).replace_day(1)?;
+    summary.warnings = load_operation(store, &demo, last_month).await?;
     Ok(summary)
+}
+
+/// The operating data of the demo zone: tag vocabulary, map, indicator definitions, fifteen
+/// months of values up to `last_month` for the watched enterprises (with their service staff),
+/// and the bands replayed month by month for the last three months (history and trend), the last
+/// one raising the warnings and their visit tasks. Returns the number of warnings.
+pub async fn load_operation(
+    store: &Store,
+    demo: &DemoZone,
+    last_month: time::Date,
+) -> anyhow::Result<usize> {
+    use jiban_demo::operation;
+    use jiban_store::indicators::{IndicatorRow, NewValue};
+    let zone = store.zones().await?.into_iter().next().context("zone")?;
+    let state = crate::state::AppState::new(store.clone(), crate::config::Config::default());
+    let usccs: Vec<String> = demo
+        .enterprises
+        .iter()
+        .map(|e| e.uscc.as_str().to_string())
+        .collect();
+    let ids: HashMap<String, Uuid> = store
+        .enterprises_by_usccs(zone.id, &usccs)
+        .await?
+        .into_iter()
+        .map(|e| (e.uscc, e.id))
+        .collect();
+    let id_of = |i: usize| ids.get(demo.enterprises[i].uscc.as_str()).copied();
+    let mut tx = store.begin().await?;
+    let tags: Vec<String> = operation::TAGS.iter().map(|t| t.to_string()).collect();
+    tx.set_enterprise_tags(zone.id, &tags).await?;
+    tx.set_zone_geo(zone.id, &operation::geojson(demo)).await?;
+    let mut by_code = HashMap::new();
+    let defs = operation::REPORTED
+        .iter()
+        .map(|(c, n, u)| (*c, *n, *u, "reported", None))
+        .chain(
+            operation::COMPUTED
+                .iter()
+                .map(|(c, n, u, f)| (*c, *n, *u, "computed", Some(f.to_string()))),
+        );
+    for (sort, (code, name, unit, kind, formula)) in defs.enumerate() {
+        let row = IndicatorRow {
+            id: jiban_store::new_id(),
+            zone_id: zone.id,
+            code: code.into(),
+            name: name.into(),
+            unit: unit.into(),
+            period: "month".into(),
+            kind: kind.into(),
+            formula,
+            active: true,
+            sort: sort as i64,
+            updated_at: jiban_store::now(),
+        };
+        tx.save_indicator(&row).await?;
+        by_code.insert(code, row.id);
+    }
+    // the street's handler serves the watched enterprises of the street
+    let mut staff: HashMap<&str, Uuid> = HashMap::new();
+    for (street, user) in [
+        ("YL-S01", "handler_xy"),
+        ("YL-S02", "handler_js"),
+        ("YL-S03", "handler_lg"),
+        ("YL-S04", "handler_qh"),
+    ] {
+        if let Some(u) = store.user_by_username(user).await? {
+            staff.insert(street, u.id);
+        }
+    }
+    let mut assigned: HashMap<Uuid, Vec<Uuid>> = HashMap::new();
+    for i in (0..demo.enterprises.len()).filter(|i| operation::watched(demo, *i)) {
+        let street = jiban_demo::street_code_of(&demo.enterprises[i].grid_code).unwrap_or("");
+        if let (Some(e), Some(u)) = (id_of(i), staff.get(street)) {
+            assigned.entry(*u).or_default().push(e);
+        }
+    }
+    for (user, enterprises) in &assigned {
+        tx.assign_service_staff(enterprises, *user).await?;
+    }
+    let values: Vec<NewValue> = operation::values(demo, last_month)
+        .into_iter()
+        .filter_map(|v| {
+            Some(NewValue {
+                enterprise_id: id_of(v.enterprise_index)?,
+                indicator_id: *by_code.get(v.code)?,
+                period: v.period,
+                value: v.value,
+                source: "import".into(),
+                recorded_by: None,
+            })
+        })
+        .collect();
+    tx.insert_values(zone.id, &values).await?;
+    tx.commit().await?;
+
+    // replay the last three months: the history of bands and the trend of each band
+    let at_of = |month: time::Date| -> anyhow::Result<time::OffsetDateTime> {
+        let next = (month + time::Duration::days(32)).replace_day(5)?;
+        Ok(next
+            .with_hms(9, 0, 0)?
+            .assume_offset(jiban_core::calendar::BEIJING))
+    };
+    let m2 = (last_month - time::Duration::days(1)).replace_day(1)?;
+    let m3 = (m2 - time::Duration::days(1)).replace_day(1)?;
+    let today = jiban_store::now()
+        .to_offset(jiban_core::calendar::BEIJING)
+        .date();
+    let steps = [(m3, false), (m2, false), (last_month, true)];
+    for (k, (month, last)) in steps.iter().enumerate() {
+        let at = if *last {
+            jiban_store::now()
+        } else {
+            at_of(*month)?
+        };
+        let out = crate::bands::recompute(
+            &state,
+            zone.id,
+            crate::bands::RecomputeOptions {
+                as_of: Some(*month),
+                at: Some(at),
+                open_visits: *last,
+                quiet: !*last,
+            },
+        )
+        .await
+        .map_err(|e| anyhow::anyhow!("{e}"))?;
+        // the counts hold every day until the next step
+        let from = at.to_offset(jiban_core::calendar::BEIJING).date();
+        let until = match steps.get(k + 1) {
+            Some((next, false)) => at_of(*next)?
+                .to_offset(jiban_core::calendar::BEIJING)
+                .date(),
+            _ => today + time::Duration::days(1),
+        };
+        let counts: Vec<(String, i64)> = out.counts.clone().into_iter().collect();
+        let mut tx = store.begin().await?;
+        let mut d = from;
+        while d < until {
+            tx.set_band_daily(zone.id, d, &counts).await?;
+            d += time::Duration::days(1);
+        }
+        tx.commit().await?;
+        if *last {
+            return Ok(out.warnings);
+        }
+    }
+    Ok(0)
 }
 
 /// The demo zone's dispatch rules: category → lead department, and whether the street of the
@@ -181,6 +335,8 @@ pub async fn load_zone(store: &Store, demo: &DemoZone) -> anyhow::Result<DemoSum
             contact_phone: e.contact_phone.clone(),
             lon: Some(e.lon),
             lat: Some(e.lat),
+            uscc_exception: None,
+            service_staff_id: None,
         })
         .collect();
     let enterprise_ids = tx.insert_enterprises(&rows).await?;
@@ -225,6 +381,7 @@ pub async fn load_zone(store: &Store, demo: &DemoZone) -> anyhow::Result<DemoSum
     .await?;
     tx.commit().await?;
     Ok(DemoSummary {
+        warnings: 0,
         zone_id: zone.id,
         zone_name: zone.name,
         units: by_code.len(),
@@ -735,4 +892,86 @@ pub async fn load_cases(store: &Store) -> anyhow::Result<usize> {
         .map_err(e)?;
     }
     Ok(DEMO_CASES.len())
+}
+
+/// The demo zone's enterprises as an xlsx in the shape of an economic-census list (the headers
+/// such lists use, grids by code), each employee count one more than the registry's so that a
+/// re-import is all updates. With `bad`, four rows are spoiled the ways real files are: a wrong
+/// check character, an impossible date, a count in words and a repeated credit code. Returns the
+/// workbook and the number of bad rows.
+pub fn census_workbook(demo: &DemoZone, bad: bool) -> anyhow::Result<(Vec<u8>, usize)> {
+    use rust_xlsxwriter::{Format, Workbook};
+    let mut wb = Workbook::new();
+    let ws = wb.add_worksheet();
+    ws.set_name("单位名录")?;
+    let head = Format::new().set_bold().set_background_color("#DCE6F2");
+    let headers = [
+        "序号",
+        "统一社会信用代码",
+        "单位详细名称",
+        "法定代表人（负责人）",
+        "注册资本(万元)",
+        "开业（成立）时间",
+        "详细地址",
+        "所属网格",
+        "行业代码",
+        "从业人员期末人数",
+        "营业收入(万元)",
+        "资产总计(万元)",
+        "联系电话",
+    ];
+    for (c, h) in headers.iter().enumerate() {
+        ws.write_with_format(0, c as u16, *h, &head)?;
+    }
+    let n = demo.enterprises.len();
+    let spoil = |i: usize| bad && (i == 2 || i == 119.min(n - 1) || i == 3999.min(n - 1));
+    let mut row = 1u32;
+    for (i, e) in demo.enterprises.iter().enumerate() {
+        let mut uscc = e.uscc.as_str().to_string();
+        let mut founded = e.founded_on.to_string();
+        let mut employees: Option<String> = None;
+        if spoil(i) {
+            match i {
+                2 => {
+                    // a typo in the check character
+                    let last = uscc.pop().unwrap_or('0');
+                    uscc.push(if last == '0' { '1' } else { '0' });
+                }
+                _ if i == 119.min(n - 1) => founded = "2023-13-45".into(),
+                _ => employees = Some("约五十人".into()),
+            }
+        }
+        ws.write(row, 0, row as f64)?;
+        ws.write(row, 1, uscc.as_str())?;
+        ws.write(row, 2, e.name.as_str())?;
+        ws.write(row, 3, e.legal_rep.as_str())?;
+        ws.write(row, 4, e.registered_capital_wan)?;
+        ws.write(row, 5, founded.as_str())?;
+        ws.write(row, 6, e.address.as_str())?;
+        ws.write(row, 7, e.grid_code.as_str())?;
+        ws.write(row, 8, e.industry_code.as_str())?;
+        match employees {
+            Some(s) => ws.write(row, 9, s.as_str())?,
+            None => ws.write(row, 9, (e.employees + 1) as f64)?,
+        };
+        ws.write(row, 10, e.revenue_wan)?;
+        ws.write(row, 11, e.assets_wan)?;
+        ws.write(row, 12, e.contact_phone.as_str())?;
+        row += 1;
+    }
+    let mut bad_rows = [2usize, 119.min(n - 1), 3999.min(n - 1)]
+        .iter()
+        .collect::<std::collections::BTreeSet<_>>()
+        .len();
+    if bad && n > 10 {
+        // the same enterprise twice (a list merged from two sources)
+        let e = &demo.enterprises[10];
+        ws.write(row, 0, row as f64)?;
+        ws.write(row, 1, e.uscc.as_str())?;
+        ws.write(row, 2, e.name.as_str())?;
+        ws.write(row, 9, (e.employees + 1) as f64)?;
+        bad_rows += 1;
+    }
+    ws.set_freeze_panes(1, 0)?;
+    Ok((wb.save_to_buffer()?, if bad { bad_rows } else { 0 }))
 }

@@ -2,11 +2,13 @@
 //! embedded web app, and the demo-zone loader.
 
 pub mod auth;
+pub mod bands;
 pub mod casework;
 pub mod config;
 pub mod demo;
 pub mod error;
 pub mod extract;
+pub mod import;
 pub mod outbox;
 pub mod routes;
 pub mod routing;
@@ -102,6 +104,12 @@ pub async fn serve(
     listener: tokio::net::TcpListener,
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> anyhow::Result<()> {
+    // an import left running by a node that stopped cannot finish any more
+    if let Ok(n) = store.fail_stale_imports().await
+        && n > 0
+    {
+        tracing::warn!(jobs = n, "imports interrupted by a restart marked failed");
+    }
     let mut jobs = vec![tokio::spawn(housekeeping(store.clone()))];
     if cfg.jobs.sweep_interval_secs > 0 {
         let every = Duration::from_secs(cfg.jobs.sweep_interval_secs);
@@ -121,12 +129,7 @@ pub async fn serve(
     }
     let state = AppState::new(store.clone(), cfg);
     if state.cfg.jobs.nightly_hour < 24 {
-        jobs.push(tokio::spawn(routing::run_nightly(
-            store.clone(),
-            state.models.clone(),
-            state.cfg.jobs.nightly_hour,
-            state.cfg.jobs.duplicate_window_days,
-        )));
+        jobs.push(tokio::spawn(routing::run_nightly(state.clone())));
     }
     axum::serve(
         listener,

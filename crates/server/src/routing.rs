@@ -340,7 +340,11 @@ pub async fn sweep_duplicates(
 
 /// Runs the nightly work (retraining every zone's model, then the duplicate sweep) once a day
 /// after `hour` o'clock Beijing time, on the node that takes that day's lease.
-pub async fn run_nightly(store: Store, models: Arc<Models>, hour: u8, window_days: u32) {
+pub async fn run_nightly(state: crate::state::AppState) {
+    let store = state.store.clone();
+    let models = state.models.clone();
+    let hour = state.cfg.jobs.nightly_hour;
+    let window_days = state.cfg.jobs.duplicate_window_days;
     let holder = jiban_store::new_id().to_string();
     let mut last_done: Option<time::Date> = None;
     let mut tick = tokio::time::interval(Duration::from_secs(300));
@@ -389,6 +393,17 @@ pub async fn run_nightly(store: Store, models: Arc<Models>, hour: u8, window_day
             {
                 Ok(n) => tracing::info!(zone = %z.code, new_pairs = n, "duplicate sweep"),
                 Err(e) => tracing::warn!(zone = %z.code, error = %e, "duplicate sweep failed"),
+            }
+            // the bands follow the overdue cases too, which change without new values
+            let opts = crate::bands::RecomputeOptions {
+                open_visits: true,
+                ..Default::default()
+            };
+            match crate::bands::recompute(&state, z.id, opts).await {
+                Ok(r) => {
+                    tracing::info!(zone = %z.code, changed = r.changed, warnings = r.warnings, "bands recomputed")
+                }
+                Err(e) => tracing::warn!(zone = %z.code, error = %e, "band recompute failed"),
             }
         }
     }

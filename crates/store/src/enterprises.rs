@@ -59,6 +59,14 @@ pub struct EnterpriseRow {
     pub lat: Option<f64>,
     pub created_at: OffsetDateTime,
     pub updated_at: OffsetDateTime,
+    /// Why an administrator kept a credit code that fails the GB 32100 check.
+    pub uscc_exception: Option<String>,
+    pub service_staff_id: Option<Uuid>,
+    pub service_staff_name: Option<String>,
+    /// The current colour band (五色图), its score and since when.
+    pub band: Option<String>,
+    pub band_score: Option<f64>,
+    pub band_since: Option<OffsetDateTime>,
     #[serde(skip)]
     #[sqlx(default)]
     pub total_count: i64,
@@ -70,9 +78,10 @@ macro_rules! enterprise_select {
             "SELECT e.id, e.zone_id, e.uscc, e.name, e.former_names, e.legal_rep, e.registered_capital_wan, \
              e.founded_on, e.address, e.grid_id, g.name AS grid_name, g.street_id, s.name AS street_name, \
              e.industry_code, e.employees, e.revenue_wan, e.assets_wan, e.size_class, e.tags, e.contact_name, \
-             e.contact_phone, e.lon, e.lat, e.created_at, e.updated_at, COUNT(*) OVER () AS total_count \
+             e.contact_phone, e.lon, e.lat, e.created_at, e.updated_at, e.uscc_exception, e.service_staff_id, \
+             su.display_name AS service_staff_name, e.band, e.band_score, e.band_since, COUNT(*) OVER () AS total_count \
              FROM enterprises e LEFT JOIN org_units g ON g.id = e.grid_id \
-             LEFT JOIN org_units s ON s.id = g.street_id ",
+             LEFT JOIN org_units s ON s.id = g.street_id LEFT JOIN users su ON su.id = e.service_staff_id ",
             $where
         )
     };
@@ -84,6 +93,13 @@ pub struct EnterpriseFilter {
     pub q: Option<String>,
     pub street_id: Option<Uuid>,
     pub grid_id: Option<Uuid>,
+    /// A band code, or `none` for enterprises without a band.
+    pub band: Option<String>,
+    /// One tag of the zone's vocabulary.
+    pub tag: Option<String>,
+    pub size_class: Option<String>,
+    /// A prefix of the GB/T 4754 code (`C`, `C39`).
+    pub industry: Option<String>,
 }
 
 /// A new registry entry (already parsed and validated).
@@ -108,6 +124,8 @@ pub struct NewEnterprise {
     pub contact_phone: String,
     pub lon: Option<f64>,
     pub lat: Option<f64>,
+    pub uscc_exception: Option<String>,
+    pub service_staff_id: Option<Uuid>,
 }
 
 /// Counts behind the workbench, within one visibility.
@@ -126,6 +144,32 @@ impl Store {
         f: &EnterpriseFilter,
         page: Page,
     ) -> Result<(Vec<EnterpriseRow>, i64)> {
+        let rows = self
+            .query_enterprises(zone_id, vis, f, page.limit(), page.offset())
+            .await?;
+        let total = rows.first().map(|r| r.total_count).unwrap_or(0);
+        Ok((rows, total))
+    }
+
+    /// The first `limit` enterprises of a filtered list, in list order (exports).
+    pub async fn export_enterprises(
+        &self,
+        zone_id: Uuid,
+        vis: &Visibility,
+        f: &EnterpriseFilter,
+        limit: i64,
+    ) -> Result<Vec<EnterpriseRow>> {
+        self.query_enterprises(zone_id, vis, f, limit, 0).await
+    }
+
+    async fn query_enterprises(
+        &self,
+        zone_id: Uuid,
+        vis: &Visibility,
+        f: &EnterpriseFilter,
+        limit: i64,
+        offset: i64,
+    ) -> Result<Vec<EnterpriseRow>> {
         // a search joins the matches (m: sid, rank) of the full-text index, best first
         let search = self.enterprise_search_cte(f.q.as_deref());
         let (cte, join, order) = match &search {
@@ -139,23 +183,98 @@ impl Store {
         let sql = format!(
             "{cte}{}{join}WHERE e.zone_id = $1 AND ($2 IS NULL OR g.path LIKE $2) AND ($3 IS NULL OR e.id = $3) \
              AND ($4 IS NULL OR g.street_id = $4) AND ($5 IS NULL OR e.grid_id = $5) \
-             ORDER BY {order} LIMIT $6 OFFSET $7",
+             AND ($6 IS NULL OR e.band = $6 OR ($6 = 'none' AND e.band IS NULL)) \
+             AND ($7 IS NULL OR CAST(e.tags AS TEXT) LIKE $7) AND ($8 IS NULL OR e.size_class = $8) \
+             AND ($9 IS NULL OR e.industry_code LIKE $9) \
+             ORDER BY {order} LIMIT $10 OFFSET $11",
             enterprise_select!("")
         );
-        let rows = with_pool!(self, |p| {
+        // a tag is matched as a whole JSON string inside the array (quotes included)
+        let tag_like = f
+            .tag
+            .as_ref()
+            .map(|t| format!("%{}%", serde_json::to_string(t).unwrap_or_default()));
+        let industry_like = f.industry.as_ref().map(|i| format!("{i}%"));
+        Ok(with_pool!(self, |p| {
             sqlx::query_as::<_, EnterpriseRow>(sqlx::AssertSqlSafe(sql.clone()))
                 .bind(zone_id)
                 .bind(vis.path_like())
                 .bind(vis.enterprise())
                 .bind(f.street_id)
                 .bind(f.grid_id)
-                .bind(page.limit())
-                .bind(page.offset())
+                .bind(f.band.clone())
+                .bind(tag_like.clone())
+                .bind(f.size_class.clone())
+                .bind(industry_like.clone())
+                .bind(limit)
+                .bind(offset)
                 .fetch_all(p)
                 .await
+        })?)
+    }
+
+    /// The enterprises of a zone with these credit codes (imports look them up in chunks).
+    pub async fn enterprises_by_usccs(
+        &self,
+        zone_id: Uuid,
+        usccs: &[String],
+    ) -> Result<Vec<EnterpriseRow>> {
+        let mut out = Vec::new();
+        for chunk in usccs.chunks(500) {
+            let placeholders: Vec<String> =
+                (0..chunk.len()).map(|i| format!("${}", i + 2)).collect();
+            let sql = format!(
+                "{} AND e.uscc IN ({})",
+                enterprise_select!("WHERE e.zone_id = $1"),
+                placeholders.join(", ")
+            );
+            let rows = with_pool!(self, |p| {
+                let mut q = sqlx::query_as::<_, EnterpriseRow>(sqlx::AssertSqlSafe(sql.clone()))
+                    .bind(zone_id);
+                for u in chunk {
+                    q = q.bind(u.clone());
+                }
+                q.fetch_all(p).await
+            })?;
+            out.extend(rows);
+        }
+        Ok(out)
+    }
+
+    /// The zone's tag vocabulary, with how many enterprises carry each tag (tags in use but not
+    /// in the vocabulary are listed too).
+    pub async fn enterprise_tags(&self, zone_id: Uuid) -> Result<Vec<(String, i64)>> {
+        let vocab: Vec<(String,)> = with_pool!(self, |p| {
+            sqlx::query_as(
+                "SELECT name FROM enterprise_tags WHERE zone_id = $1 ORDER BY sort, name",
+            )
+            .bind(zone_id)
+            .fetch_all(p)
+            .await
         })?;
-        let total = rows.first().map(|r| r.total_count).unwrap_or(0);
-        Ok((rows, total))
+        let used: Vec<(Json<Vec<String>>,)> = with_pool!(self, |p| {
+            sqlx::query_as(
+                "SELECT tags FROM enterprises WHERE zone_id = $1 AND CAST(tags AS TEXT) <> '[]'",
+            )
+            .bind(zone_id)
+            .fetch_all(p)
+            .await
+        })?;
+        let mut counts: std::collections::BTreeMap<String, i64> = Default::default();
+        for (t,) in used {
+            for tag in t.0 {
+                *counts.entry(tag).or_default() += 1;
+            }
+        }
+        let mut out: Vec<(String, i64)> = vocab
+            .into_iter()
+            .map(|(n,)| {
+                let c = counts.remove(&n).unwrap_or(0);
+                (n, c)
+            })
+            .collect();
+        out.extend(counts);
+        Ok(out)
     }
 
     /// One enterprise, if the visibility allows it.
@@ -247,7 +366,8 @@ impl Tx {
                 let mut qb = sqlx::QueryBuilder::new(
                     "INSERT INTO enterprises (id, zone_id, uscc, name, former_names, legal_rep, \
                      registered_capital_wan, founded_on, address, grid_id, industry_code, employees, revenue_wan, \
-                     assets_wan, size_class, tags, contact_name, contact_phone, lon, lat, created_at, updated_at) ",
+                     assets_wan, size_class, tags, contact_name, contact_phone, lon, lat, created_at, updated_at, \
+                     uscc_exception, service_staff_id) ",
                 );
                 qb.push_values(chunk.iter().zip(chunk_ids), |mut b, (e, id)| {
                     b.push_bind(*id)
@@ -271,7 +391,9 @@ impl Tx {
                         .push_bind(e.lon)
                         .push_bind(e.lat)
                         .push_bind(t)
-                        .push_bind(t);
+                        .push_bind(t)
+                        .push_bind(e.uscc_exception.clone())
+                        .push_bind(e.service_staff_id);
                 });
                 qb.build().execute(&mut *c).await.map(|r| r.rows_affected())
             })?;
@@ -286,17 +408,32 @@ impl Tx {
     pub async fn save_enterprise(&mut self, e: &EnterpriseRow) -> Result<()> {
         let n = with_tx!(self, |c| {
             sqlx::query(
-                "UPDATE enterprises SET name = $1, former_names = $2, legal_rep = $3, address = $4, grid_id = $5, \
-                 tags = $6, contact_name = $7, contact_phone = $8, updated_at = $9 WHERE id = $10",
+                "UPDATE enterprises SET uscc = $1, name = $2, former_names = $3, legal_rep = $4, \
+                 registered_capital_wan = $5, founded_on = $6, address = $7, grid_id = $8, industry_code = $9, \
+                 employees = $10, revenue_wan = $11, assets_wan = $12, size_class = $13, tags = $14, \
+                 contact_name = $15, contact_phone = $16, lon = $17, lat = $18, uscc_exception = $19, \
+                 service_staff_id = $20, updated_at = $21 WHERE id = $22",
             )
+            .bind(&e.uscc)
             .bind(&e.name)
             .bind(&e.former_names)
             .bind(&e.legal_rep)
+            .bind(e.registered_capital_wan)
+            .bind(e.founded_on)
             .bind(&e.address)
             .bind(e.grid_id)
+            .bind(&e.industry_code)
+            .bind(e.employees)
+            .bind(e.revenue_wan)
+            .bind(e.assets_wan)
+            .bind(&e.size_class)
             .bind(&e.tags)
             .bind(&e.contact_name)
             .bind(&e.contact_phone)
+            .bind(e.lon)
+            .bind(e.lat)
+            .bind(&e.uscc_exception)
+            .bind(e.service_staff_id)
             .bind(now())
             .bind(e.id)
             .execute(&mut *c)
@@ -307,6 +444,44 @@ impl Tx {
             return Err(crate::StoreError::NotFound);
         }
         self.index_enterprise(e.id).await
+    }
+
+    /// Makes one staff member the service staff (服务专员) of these enterprises.
+    pub async fn assign_service_staff(&mut self, enterprises: &[Uuid], user: Uuid) -> Result<()> {
+        for id in enterprises {
+            with_tx!(self, |c| sqlx::query(
+                "UPDATE enterprises SET service_staff_id = $1 WHERE id = $2"
+            )
+            .bind(user)
+            .bind(*id)
+            .execute(&mut *c)
+            .await
+            .map(|r| r.rows_affected()))?;
+        }
+        Ok(())
+    }
+
+    /// Replaces the zone's tag vocabulary.
+    pub async fn set_enterprise_tags(&mut self, zone_id: Uuid, tags: &[String]) -> Result<()> {
+        with_tx!(self, |c| sqlx::query(
+            "DELETE FROM enterprise_tags WHERE zone_id = $1"
+        )
+        .bind(zone_id)
+        .execute(&mut *c)
+        .await
+        .map(|r| r.rows_affected()))?;
+        for (i, t) in tags.iter().enumerate() {
+            with_tx!(self, |c| sqlx::query(
+                "INSERT INTO enterprise_tags (zone_id, name, sort) VALUES ($1, $2, $3)"
+            )
+            .bind(zone_id)
+            .bind(t)
+            .bind(i as i64)
+            .execute(&mut *c)
+            .await
+            .map(|r| r.rows_affected()))?;
+        }
+        Ok(())
     }
 
     /// Deletes an enterprise entered by mistake, with its index entry. Refused by the database

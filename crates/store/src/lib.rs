@@ -17,6 +17,8 @@ pub mod audit;
 pub mod auth;
 pub mod cases;
 pub mod enterprises;
+pub mod imports;
+pub mod indicators;
 pub mod jobs;
 pub mod org;
 pub mod reference;
@@ -350,7 +352,23 @@ impl Store {
     /// Deletes every row of every table (for `jiban demo --reset`), children before parents.
     pub async fn wipe_all(&self) -> Result<()> {
         let mut tx = self.begin().await?;
+        // enterprises and users refer to each other (service staff, enterprise accounts)
+        with_tx!(&mut tx, |c| sqlx::query(
+            "UPDATE enterprises SET service_staff_id = NULL"
+        )
+        .execute(&mut *c)
+        .await
+        .map(|r| r.rows_affected()))?;
         for table in [
+            "zone_geo",
+            "warnings",
+            "band_daily",
+            "band_history",
+            "band_rules",
+            "indicator_values",
+            "indicators",
+            "import_jobs",
+            "enterprise_tags",
             "duplicate_candidates",
             "routing_feedback",
             "routing_models",

@@ -34,6 +34,11 @@ const SQLITE: &[Source] = &[
         "search",
         include_str!("../migrations/sqlite/0005_search.sql"),
     ),
+    (
+        6,
+        "registry",
+        include_str!("../migrations/sqlite/0006_registry.sql"),
+    ),
 ];
 
 const POSTGRES: &[Source] = &[
@@ -61,6 +66,11 @@ const POSTGRES: &[Source] = &[
         5,
         "search",
         include_str!("../migrations/postgres/0005_search.sql"),
+    ),
+    (
+        6,
+        "registry",
+        include_str!("../migrations/postgres/0006_registry.sql"),
     ),
 ];
 

@@ -132,6 +132,44 @@ impl Store {
 }
 
 impl Tx {
+    /// The zone's system account (the author of what jiban does by itself, such as the visit
+    /// tasks of early warnings): created inactive, with a hash nothing verifies against, so it can
+    /// never sign in.
+    pub async fn ensure_system_user(
+        &mut self,
+        zone_id: Uuid,
+        username: &str,
+        display_name: &str,
+    ) -> Result<Uuid> {
+        let existing: Option<(Uuid,)> = with_tx!(self, |c| {
+            sqlx::query_as("SELECT id FROM users WHERE username = $1")
+                .bind(username)
+                .fetch_optional(&mut *c)
+                .await
+        })?;
+        if let Some((id,)) = existing {
+            return Ok(id);
+        }
+        let id = crate::new_id();
+        let t = now();
+        with_tx!(self, |c| {
+            sqlx::query(
+                "INSERT INTO users (id, zone_id, username, display_name, password_hash, role, org_unit_id, \
+                 enterprise_id, phone, active, must_change_password, failed_logins, created_at, updated_at) \
+                 VALUES ($1, $2, $3, $4, '!', 'dispatcher', $2, NULL, NULL, FALSE, FALSE, 0, $5, $5)",
+            )
+            .bind(id)
+            .bind(zone_id)
+            .bind(username)
+            .bind(display_name)
+            .bind(t)
+            .execute(&mut *c)
+            .await
+            .map(|r| r.rows_affected())
+        })?;
+        Ok(id)
+    }
+
     pub async fn insert_user(&mut self, u: NewUser<'_>) -> Result<Uuid> {
         let id = crate::new_id();
         let t = now();

@@ -112,6 +112,8 @@ fn enterprise(zone: &OrgUnitRow, grid: &OrgUnitRow, uscc: &str, name: &str) -> N
         contact_phone: "13800138000".into(),
         lon: Some(117.3),
         lat: Some(31.8),
+        uscc_exception: None,
+        service_staff_id: None,
     }
 }
 

@@ -1250,37 +1250,7 @@ pub async fn export_cases(
         .await
         .map_err(|e| AppError::Internal(e.into()))?
         .map_err(|e| AppError::Internal(anyhow::anyhow!("xlsx: {e}")))?;
-    let mut headers = HeaderMap::new();
-    headers.insert(
-        axum::http::header::CONTENT_TYPE,
-        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-            .parse()
-            .expect("valid"),
-    );
-    let stamp = jiban_store::now().to_offset(BEIJING);
-    let name = format!(
-        "诉求列表-{:04}{:02}{:02}.xlsx",
-        stamp.year(),
-        u8::from(stamp.month()),
-        stamp.day()
-    );
-    let encoded: String = name
-        .bytes()
-        .map(|b| {
-            if b.is_ascii_alphanumeric() || b == b'.' || b == b'-' {
-                (b as char).to_string()
-            } else {
-                format!("%{b:02X}")
-            }
-        })
-        .collect();
-    headers.insert(
-        axum::http::header::CONTENT_DISPOSITION,
-        format!("attachment; filename=\"cases.xlsx\"; filename*=UTF-8''{encoded}")
-            .parse()
-            .expect("ascii"),
-    );
-    Ok((headers, bytes))
+    Ok(super::xlsx_download("诉求列表", "cases", bytes))
 }
 
 fn workbook(rows: &[CaseOut]) -> Result<Vec<u8>, rust_xlsxwriter::XlsxError> {

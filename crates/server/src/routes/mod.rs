@@ -8,6 +8,8 @@ pub mod auth;
 pub mod cases;
 pub mod enterprises;
 pub mod health;
+pub mod imports;
+pub mod indicators;
 pub mod notifications;
 pub mod org;
 pub mod reference;
@@ -73,6 +75,42 @@ pub struct Paged<T: ToSchema> {
     pub total_capped: Option<bool>,
 }
 
+/// An xlsx download: `<title>-YYYYMMDD.xlsx` (Beijing date), with an ASCII fallback name.
+pub fn xlsx_download(title: &str, ascii: &str, bytes: Vec<u8>) -> (axum::http::HeaderMap, Vec<u8>) {
+    use axum::http::header;
+    let mut headers = axum::http::HeaderMap::new();
+    headers.insert(
+        header::CONTENT_TYPE,
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+            .parse()
+            .expect("valid"),
+    );
+    let stamp = jiban_store::now().to_offset(jiban_core::calendar::BEIJING);
+    let name = format!(
+        "{title}-{:04}{:02}{:02}.xlsx",
+        stamp.year(),
+        u8::from(stamp.month()),
+        stamp.day()
+    );
+    let encoded: String = name
+        .bytes()
+        .map(|b| {
+            if b.is_ascii_alphanumeric() || b == b'.' || b == b'-' {
+                (b as char).to_string()
+            } else {
+                format!("%{b:02X}")
+            }
+        })
+        .collect();
+    headers.insert(
+        header::CONTENT_DISPOSITION,
+        format!("attachment; filename=\"{ascii}.xlsx\"; filename*=UTF-8''{encoded}")
+            .parse()
+            .expect("ascii"),
+    );
+    (headers, bytes)
+}
+
 /// `?page=&page_size=` (page from 1; page_size 1–200, default 20).
 #[derive(Deserialize, IntoParams, Debug, Default)]
 #[serde(deny_unknown_fields)]
@@ -103,8 +141,34 @@ pub fn api_router() -> OpenApiRouter<AppState> {
         .routes(routes!(users::list_users, users::create_user))
         .routes(routes!(users::update_user))
         .routes(routes!(users::reset_password))
-        .routes(routes!(enterprises::list_enterprises))
-        .routes(routes!(enterprises::get_enterprise))
+        .routes(routes!(
+            enterprises::list_enterprises,
+            enterprises::create_enterprise
+        ))
+        .routes(routes!(enterprises::export_enterprises))
+        .routes(routes!(
+            enterprises::get_enterprise,
+            enterprises::update_enterprise
+        ))
+        .routes(routes!(enterprises::timeline))
+        .routes(routes!(enterprises::list_tags, enterprises::put_tags))
+        .routes(routes!(
+            indicators::list_indicators,
+            indicators::create_indicator
+        ))
+        .routes(routes!(indicators::put_indicator))
+        .routes(routes!(indicators::post_values))
+        .routes(routes!(indicators::enterprise_series))
+        .routes(routes!(indicators::get_rules, indicators::put_rules))
+        .routes(routes!(indicators::recompute))
+        .routes(routes!(indicators::summary))
+        .routes(routes!(indicators::points))
+        .routes(routes!(indicators::geo))
+        .routes(routes!(indicators::list_warnings))
+        .routes(routes!(imports::list_imports))
+        .routes(routes!(imports::get_import))
+        .routes(routes!(imports::preview))
+        .routes(routes!(imports::confirm))
         .routes(routes!(audit::list_audit))
         .routes(routes!(cases::file_case, cases::list_cases))
         .routes(routes!(cases::case_stats))
@@ -154,4 +218,7 @@ pub fn api_router() -> OpenApiRouter<AppState> {
                     attachments::MAX_BYTES as usize + 64 * 1024,
                 )),
         )
+        .merge(OpenApiRouter::new().routes(routes!(imports::upload)).layer(
+            axum::extract::DefaultBodyLimit::max(crate::import::MAX_BYTES + 64 * 1024),
+        ))
 }
