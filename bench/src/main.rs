@@ -68,6 +68,17 @@ enum Cmd {
         #[arg(long, default_value_t = 1_000_000)]
         docs: usize,
     },
+    /// Import of enterprises and indicator values through the real import job, and recomputing
+    /// the bands of every enterprise, on a fresh database.
+    Registry {
+        /// A database URL for an EMPTY database.
+        #[arg(long)]
+        database_url: String,
+        #[arg(long, default_value_t = 100_000)]
+        enterprises: usize,
+        #[arg(long, default_value_t = 1_000_000)]
+        values: usize,
+    },
     /// The same measurements on a database that `queue` already filled.
     Lists {
         #[arg(long)]
@@ -109,6 +120,11 @@ async fn main() -> anyhow::Result<()> {
             reuse,
         } => search(&database_url, cases, iterations, reuse).await,
         Cmd::Route { docs } => route(docs),
+        Cmd::Registry {
+            database_url,
+            enterprises,
+            values,
+        } => registry(&database_url, enterprises, values).await,
         Cmd::Lists {
             database_url,
             iterations,
@@ -642,5 +658,184 @@ fn route(docs: usize) -> anyhow::Result<()> {
         m.vocabulary(),
         json.len() as f64 / 1e6
     );
+    Ok(())
+}
+
+/// Runs one import job as the administrator: upload (stored), preview (every row checked),
+/// then the write; prints each phase.
+async fn import_file(
+    state: &jiban_server::state::AppState,
+    admin: &jiban_server::auth::Principal,
+    kind: &str,
+    name: &str,
+    bytes: Vec<u8>,
+) -> anyhow::Result<(i64, i64)> {
+    use jiban_server::import;
+    let e = |e: jiban_server::error::AppError| anyhow::anyhow!("{e}");
+    let t = Instant::now();
+    let table = import::read_table(name, &bytes).map_err(e)?;
+    let rows = table.rows.len();
+    let read = t.elapsed().as_secs_f64();
+    let fields = import::fields_of(kind).map_err(e)?;
+    let mapping = import::suggest_mapping(fields, &table.headers);
+    let cols = import::Columns::new(fields, &table.headers, &mapping).map_err(e)?;
+    let t = Instant::now();
+    let errors = if kind == "enterprises" {
+        import::check_enterprises(state, admin.zone_id(), &table, &cols)
+            .await
+            .map_err(e)?
+            .0
+            .errors
+            .len()
+    } else {
+        import::check_values(state, admin.zone_id(), &table, &cols)
+            .await
+            .map_err(e)?
+            .errors
+            .len()
+    };
+    let check = t.elapsed().as_secs_f64();
+    if errors > 0 {
+        bail!("{errors} errors in the generated file");
+    }
+    let report = import::report_json(&table, &[], 0, 0);
+    let mut tx = state.store.begin().await?;
+    let id = tx
+        .insert_import_job(
+            admin.zone_id(),
+            kind,
+            name,
+            &bytes,
+            &report,
+            &serde_json::to_value(&mapping)?,
+            rows as i64,
+            admin.user.id,
+        )
+        .await?;
+    let m = serde_json::to_value(&mapping)?;
+    tx.update_import_job(id, &["uploaded"], "running", &m, &report, 0, 0, None)
+        .await?;
+    tx.commit().await?;
+    let t = Instant::now();
+    let (inserted, updated) = import::run_job(state, admin, id).await.map_err(e)?;
+    let write = t.elapsed().as_secs_f64();
+    println!(
+        "import {kind}: {rows} rows ({:.1} MB) — read {read:.1} s, check (preview) {check:.1} s, write {write:.1} s \
+         = {:.0} rows/s end to end; inserted {inserted}, updated {updated}",
+        bytes.len() as f64 / 1e6,
+        rows as f64 / (read + check + write)
+    );
+    Ok((inserted, updated))
+}
+
+async fn registry(url: &str, n: usize, values: usize) -> anyhow::Result<()> {
+    use jiban_server::bands::{RecomputeOptions, recompute};
+    let store = Store::connect(url, &StoreOptions::default()).await?;
+    if !jiban_server::demo::is_empty(&store).await? {
+        bail!("the database must be empty");
+    }
+    let demo = jiban_server::demo::load(&store).await?;
+    let state = jiban_server::state::AppState::new(store.clone(), Default::default());
+    let admin = store
+        .user_by_username("admin")
+        .await?
+        .context("admin account")?;
+    let admin = jiban_server::auth::Principal::of(admin).map_err(|e| anyhow::anyhow!("{e}"))?;
+    // n enterprises in the shape of a census list (the demo's own 5,000 among them are updates)
+    let zone = jiban_demo::generate(jiban_server::demo::DEMO_SEED + 1, n);
+    let t = Instant::now();
+    let (bytes, _) = jiban_server::demo::census_workbook(&zone, false)?;
+    println!(
+        "generated the census xlsx of {n} enterprises in {:.1} s",
+        t.elapsed().as_secs_f64()
+    );
+    import_file(&state, &admin, "enterprises", "census.xlsx", bytes).await?;
+
+    // values: the four reported indicators of the demo, month by month, for every enterprise
+    let all = store
+        .export_enterprises(
+            demo.zone_id,
+            &jiban_store::enterprises::Visibility::Zone,
+            &Default::default(),
+            i64::MAX,
+        )
+        .await?;
+    let mut csv = String::from("统一社会信用代码,指标,期间,数值\n");
+    let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(7);
+    let codes = ["zgrs", "zcygrs", "ydl", "kpe"];
+    let mut written = 0;
+    'outer: for m in 0..240 {
+        let (y, mo) = (2010 + m / 12, m % 12 + 1);
+        for e in &all {
+            for c in codes {
+                if written == values {
+                    break 'outer;
+                }
+                let v: f64 = rng.random_range(10.0..1000.0);
+                csv.push_str(&format!("{},{c},{y}-{mo:02},{v:.2}\n", e.uscc));
+                written += 1;
+            }
+        }
+    }
+    import_file(
+        &state,
+        &admin,
+        "indicator_values",
+        "values.csv",
+        csv.into_bytes(),
+    )
+    .await?;
+
+    // bands of every enterprise: values for October and a year earlier, then recompute
+    let indicators = store.indicators(demo.zone_id).await?;
+    let id_of = |c: &str| {
+        indicators
+            .iter()
+            .find(|i| i.code == c)
+            .map(|i| i.id)
+            .unwrap()
+    };
+    let oct = time::Date::from_calendar_date(2030, time::Month::October, 1)?;
+    let oct_ly = time::Date::from_calendar_date(2029, time::Month::October, 1)?;
+    let mut vals = Vec::new();
+    for e in &all {
+        let h: f64 = rng.random_range(0.3..1.1);
+        for (code, period, value) in [
+            ("zcygrs", oct, 100.0),
+            ("zgrs", oct, (100.0 * h).round()),
+            ("ydl", oct, 50.0 * h),
+            ("ydl", oct_ly, 50.0),
+            ("kpe", oct, 80.0 * h),
+            ("kpe", oct_ly, 80.0),
+        ] {
+            vals.push(jiban_store::indicators::NewValue {
+                enterprise_id: e.id,
+                indicator_id: id_of(code),
+                period,
+                value,
+                source: "import".into(),
+                recorded_by: None,
+            });
+        }
+    }
+    let mut tx = store.begin().await?;
+    tx.insert_values(demo.zone_id, &vals).await?;
+    tx.commit().await?;
+    let opts = RecomputeOptions {
+        quiet: true,
+        ..Default::default()
+    };
+    let e = |e: jiban_server::error::AppError| anyhow::anyhow!("{e}");
+    for label in ["first (every band changes)", "again (nothing changes)"] {
+        let t = Instant::now();
+        let r = recompute(&state, demo.zone_id, opts).await.map_err(e)?;
+        println!(
+            "recompute bands of {} enterprises, {label}: {:.2} s ({} rated, {} changed)",
+            r.computed,
+            t.elapsed().as_secs_f64(),
+            r.rated,
+            r.changed
+        );
+    }
     Ok(())
 }

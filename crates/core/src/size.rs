@@ -619,6 +619,61 @@ mod tests {
         );
     }
 
+    /// Every row of the table, every tier, every metric: exactly at the threshold gives the tier,
+    /// one unit below on any one metric gives the tier under it.
+    #[test]
+    fn every_boundary_of_the_table() {
+        let tiers = [
+            (SizeClass::Large, SizeClass::Medium),
+            (SizeClass::Medium, SizeClass::Small),
+            (SizeClass::Small, SizeClass::Micro),
+        ];
+        let mut checked = 0;
+        for row in TABLE.iter() {
+            let code = if row.coverage.other {
+                "M75".to_string()
+            } else if let Some((lo, _)) = row.coverage.divisions.first() {
+                format!("{lo:02}")
+            } else {
+                row.coverage.classes[0].clone()
+            };
+            assert_eq!(find_row(&code).industry, row.industry, "{code}");
+            let metrics: Vec<Thresholds> = std::iter::once(row.a).chain(row.b).collect();
+            for (tier, (class, below)) in tiers.iter().enumerate() {
+                let at = |t: &Thresholds| match tier {
+                    0 => t.sme_below,
+                    1 => t.medium,
+                    _ => t.small,
+                };
+                let run = |lower: Option<usize>| {
+                    let mut e = None;
+                    let mut r = None;
+                    let mut a = None;
+                    for (i, t) in metrics.iter().enumerate() {
+                        let step = if t.metric == Metric::Employees { 1.0 } else { 0.01 };
+                        let v = at(t) - if lower == Some(i) { step } else { 0.0 };
+                        match t.metric {
+                            Metric::Employees => e = Some(v as i64),
+                            Metric::Revenue => r = Some(v),
+                            Metric::Assets => a = Some(v),
+                        }
+                    }
+                    classify(&code, e, r, a)
+                };
+                let exact = run(None);
+                assert_eq!(exact.class, *class, "{}: {}", row.industry, exact.rule);
+                assert!(exact.complete);
+                for i in 0..metrics.len() {
+                    let r = run(Some(i));
+                    // one metric short of this tier: the tier below (the next thresholds are lower)
+                    assert_eq!(r.class, *below, "{}: {}", row.industry, r.rule);
+                    checked += 1;
+                }
+            }
+        }
+        assert!(checked >= 3 * TABLE.len(), "{checked}");
+    }
+
     #[test]
     fn missing_metrics() {
         let r = classify("C38", Some(350), None, None);

@@ -304,6 +304,31 @@ mod tests {
         }
     }
 
+    /// Exhaustively: every single-character corruption of the real examples (each of the 18
+    /// positions, each other character of the alphabet, and lower-case letters outside it) is
+    /// detected, and the message names a position.
+    #[test]
+    fn every_single_corruption_of_real_examples_is_detected() {
+        let mut tried = 0;
+        for s in REAL {
+            let chars: Vec<char> = s.chars().collect();
+            for pos in 0..18 {
+                for c in ALPHABET.chars().chain("IOSVZ#".chars()) {
+                    if c == chars[pos] {
+                        continue;
+                    }
+                    let mut v = chars.clone();
+                    v[pos] = c;
+                    let bad: String = v.into_iter().collect();
+                    let err = Uscc::parse(&bad).expect_err(&bad);
+                    assert!(err.message.contains('第') || err.message.contains("校验位"), "{bad}: {}", err.message);
+                    tried += 1;
+                }
+            }
+        }
+        assert!(tried > 3 * 18 * 30, "{tried}");
+    }
+
     #[test]
     fn accessors() {
         let u = Uscc::parse("9144030071526726XG").unwrap();

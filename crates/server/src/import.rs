@@ -31,7 +31,7 @@ pub const BATCH: usize = 500;
 /// Largest file accepted.
 pub const MAX_BYTES: usize = 30 * 1024 * 1024;
 /// Most data rows in one file.
-pub const MAX_ROWS: usize = 200_000;
+pub const MAX_ROWS: usize = 1_000_000;
 /// Errors listed in a preview (the count is always exact).
 pub const MAX_LISTED_ERRORS: usize = 2_000;
 

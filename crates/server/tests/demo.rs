@@ -29,7 +29,17 @@ async fn full_demo(backend: jiban_store::Backend) {
         )
         .await
         .unwrap();
-    assert_eq!(total, 25);
+    // the demo cases, and one 走访 task per early warning of the operating data
+    assert!(s.warnings >= 10, "{}", s.warnings);
+    assert_eq!(total, 25 + s.warnings as i64);
+    let counts = store.band_counts(s.zone_id).await.unwrap();
+    for band in ["green", "blue", "yellow", "red"] {
+        assert!(
+            counts.iter().any(|c| c.band.as_deref() == Some(band)),
+            "no enterprise is {band}"
+        );
+    }
+    assert!(store.zone_geo(s.zone_id).await.unwrap().is_some());
     let states = store
         .case_state_counts(s.zone_id, &CaseVisibility::Zone)
         .await
@@ -49,7 +59,7 @@ async fn full_demo(backend: jiban_store::Backend) {
         );
     }
     let (checked, breaks) = store.verify_case_chains(None).await.unwrap();
-    assert_eq!((checked, breaks.len()), (25, 0));
+    assert_eq!((checked, breaks.len()), (25 + s.warnings, 0));
     // loading twice is refused (the zone code is taken) and changes nothing
     assert!(jiban_server::demo::load(&store).await.is_err());
     assert_eq!(store.zones().await.unwrap().len(), 1);
