@@ -24,14 +24,14 @@ test('a street handler sees only 向阳街道 enterprises and no 系统管理', 
   expect(total).toBeGreaterThan(0)
   expect(total).toBeLessThan(5000)
 
-  // the detail drawer opens on row click
-  await page.locator('[data-test="enterprise-name"]').first().click()
-  await expect(page.locator('.el-drawer')).toBeVisible()
-  await expect(page.locator('.el-drawer')).toContainText('统一社会信用代码')
-  await shot(page, '07-handler-enterprise-drawer', { fullPage: false })
-  await page.keyboard.press('Escape')
-  await expect(page.locator('.el-drawer')).toBeHidden()
   await shot(page, '08-handler-enterprises')
+  // a row opens the enterprise's page (一企一档)
+  await page.locator('[data-test="enterprise-name"]').first().click()
+  await expect(page).toHaveURL(/\/enterprises\/[0-9a-f-]{36}$/)
+  await expect(page.locator('[data-test="enterprise-profile"]')).toContainText('统一社会信用代码')
+  await shot(page, '07-handler-enterprise-detail')
+  await page.goBack()
+  await tableLoaded(page, 'enterprise-table')
 
   // a page it has no permission for shows 403, in place
   await page.goto('/admin/users')

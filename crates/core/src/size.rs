@@ -650,7 +650,11 @@ mod tests {
                     let mut r = None;
                     let mut a = None;
                     for (i, t) in metrics.iter().enumerate() {
-                        let step = if t.metric == Metric::Employees { 1.0 } else { 0.01 };
+                        let step = if t.metric == Metric::Employees {
+                            1.0
+                        } else {
+                            0.01
+                        };
                         let v = at(t) - if lower == Some(i) { step } else { 0.0 };
                         match t.metric {
                             Metric::Employees => e = Some(v as i64),

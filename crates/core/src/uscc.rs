@@ -321,7 +321,11 @@ mod tests {
                     v[pos] = c;
                     let bad: String = v.into_iter().collect();
                     let err = Uscc::parse(&bad).expect_err(&bad);
-                    assert!(err.message.contains('第') || err.message.contains("校验位"), "{bad}: {}", err.message);
+                    assert!(
+                        err.message.contains('第') || err.message.contains("校验位"),
+                        "{bad}: {}",
+                        err.message
+                    );
                     tried += 1;
                 }
             }

@@ -144,7 +144,15 @@ pub async fn recompute(
     }
     periods.sort();
     periods.dedup();
-    let values = state.store.zone_values(zone_id, &periods).await?;
+    let reported_ids: Vec<Uuid> = indicators
+        .iter()
+        .filter(|i| i.kind == "reported")
+        .map(|i| i.id)
+        .collect();
+    let values = state
+        .store
+        .zone_values(zone_id, &reported_ids, &periods)
+        .await?;
     let lookup: HashMap<(Uuid, Uuid, Date), f64> = values
         .iter()
         .map(|v| ((v.enterprise_id, v.indicator_id, v.period), v.value))

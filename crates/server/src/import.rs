@@ -789,10 +789,13 @@ pub fn merge_enterprise(
         changes.push(("标签".into(), list(&e.tags.0), list(v)));
         e.tags.0 = v.clone();
     }
-    let size = size_of(e).class.as_str().to_string();
-    if size != e.size_class {
-        changes.push(("规模".into(), e.size_class.clone(), size.clone()));
-        e.size_class = size;
+    let size = size_of(e).class;
+    if size.as_str() != e.size_class {
+        let old = jiban_core::size::SizeClass::parse(&e.size_class)
+            .map(|c| c.label().to_string())
+            .unwrap_or_else(|_| e.size_class.clone());
+        changes.push(("规模".into(), old, size.label().to_string()));
+        e.size_class = size.as_str().to_string();
     }
     changes
 }
@@ -1136,7 +1139,7 @@ pub fn changes_json(changes: &[(String, String, String)]) -> Value {
 
 pub fn has_errors(n: usize) -> AppError {
     AppError::Transition {
-        code: "import.has_errors",
+        code: "import_has_errors",
         message: format!("文件中有 {n} 处错误，修正后重新上传；未写入任何数据"),
     }
 }

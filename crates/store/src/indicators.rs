@@ -209,21 +209,30 @@ impl Store {
         Ok(row.and_then(|r| r.0))
     }
 
-    /// The current values of the zone for these periods (band computation).
-    pub async fn zone_values(&self, zone_id: Uuid, periods: &[Date]) -> Result<Vec<ZoneValue>> {
+    /// The current values of these indicators for these periods (band computation), read one
+    /// (indicator, period) at a time along the index.
+    pub async fn zone_values(
+        &self,
+        zone_id: Uuid,
+        indicators: &[Uuid],
+        periods: &[Date],
+    ) -> Result<Vec<ZoneValue>> {
         let mut out = Vec::new();
-        for period in periods {
-            let rows = with_pool!(self, |p| {
-                sqlx::query_as::<_, ZoneValue>(
-                    "SELECT enterprise_id, indicator_id, period, value FROM indicator_values \
-                     WHERE zone_id = $1 AND period = $2 AND superseded_at IS NULL",
-                )
-                .bind(zone_id)
-                .bind(*period)
-                .fetch_all(p)
-                .await
-            })?;
-            out.extend(rows);
+        for indicator in indicators {
+            for period in periods {
+                let rows = with_pool!(self, |p| {
+                    sqlx::query_as::<_, ZoneValue>(
+                        "SELECT enterprise_id, indicator_id, period, value FROM indicator_values \
+                         WHERE zone_id = $1 AND indicator_id = $2 AND period = $3 AND superseded_at IS NULL",
+                    )
+                    .bind(zone_id)
+                    .bind(*indicator)
+                    .bind(*period)
+                    .fetch_all(p)
+                    .await
+                })?;
+                out.extend(rows);
+            }
         }
         Ok(out)
     }
@@ -236,13 +245,11 @@ impl Store {
     ) -> Result<Vec<BandSubject>> {
         let sql = format!(
             "SELECT e.id, e.name, e.band, e.band_score, e.grid_id, g.street_id, e.service_staff_id, \
-             COALESCE(o.n, 0) AS overdue, r.last_period FROM enterprises e \
+             COALESCE(o.n, 0) AS overdue, e.last_reported AS last_period FROM enterprises e \
              LEFT JOIN org_units g ON g.id = e.grid_id \
              LEFT JOIN (SELECT enterprise_id, COUNT(*) AS n FROM cases WHERE zone_id = $1 \
                 AND enterprise_id IS NOT NULL AND state NOT IN {CLOSED_STATES} AND paused_at IS NULL \
                 AND due_at < $2 GROUP BY enterprise_id) o ON o.enterprise_id = e.id \
-             LEFT JOIN (SELECT enterprise_id, MAX(period) AS last_period FROM indicator_values \
-                WHERE zone_id = $1 AND superseded_at IS NULL GROUP BY enterprise_id) r ON r.enterprise_id = e.id \
              WHERE e.zone_id = $1 ORDER BY e.id"
         );
         Ok(with_pool!(self, |p| {
@@ -482,6 +489,26 @@ impl Tx {
                 });
                 qb.build().execute(&mut *c).await.map(|r| r.rows_affected())
             })?;
+        }
+        // the latest period each enterprise reported for, kept on the enterprise so the band
+        // recompute need not scan every value for silence
+        let mut latest: std::collections::HashMap<Uuid, Date> = Default::default();
+        for v in values {
+            let e = latest.entry(v.enterprise_id).or_insert(v.period);
+            if v.period > *e {
+                *e = v.period;
+            }
+        }
+        for (id, period) in latest {
+            with_tx!(self, |c| sqlx::query(
+                "UPDATE enterprises SET last_reported = $1 WHERE id = $2 \
+                 AND (last_reported IS NULL OR last_reported < $1)"
+            )
+            .bind(period)
+            .bind(id)
+            .execute(&mut *c)
+            .await
+            .map(|r| r.rows_affected()))?;
         }
         Ok(())
     }

@@ -144,7 +144,7 @@ impl Store {
             sqlx::query_as::<_, TrainingDoc>(
             "SELECT c.id, c.title, c.description, c.category_code, \
              EXISTS (SELECT 1 FROM routing_feedback f WHERE f.case_id = c.id AND NOT f.category_accepted) AS corrected \
-             FROM cases c WHERE c.zone_id = $1 AND c.id > $2 AND c.dispatched_at IS NOT NULL \
+             FROM cases c WHERE c.zone_id = $1 AND c.id > $2 AND c.dispatched_at IS NOT NULL AND c.channel <> 'visit' \
              ORDER BY c.id LIMIT $3"
         )
         .bind(zone_id)
@@ -205,7 +205,7 @@ impl Store {
         };
         let sql = format!(
             "SELECT c.id, c.case_no, c.title, c.description, c.state, c.enterprise_id, c.grid_id, c.created_at \
-             FROM cases c WHERE c.zone_id = $1 AND c.created_at >= $2 AND c.state IN ({OPEN_STATES}) \
+             FROM cases c WHERE c.zone_id = $1 AND c.created_at >= $2 AND c.state IN ({OPEN_STATES}) AND c.channel <> 'visit' \
              AND (c.enterprise_id = $3 OR c.grid_id = $4 OR {text_match}) \
              ORDER BY c.id DESC LIMIT $5"
         );
@@ -229,7 +229,7 @@ impl Store {
     ) -> Result<Vec<DupCaseRow>> {
         let sql = format!(
             "SELECT c.id, c.case_no, c.title, c.description, c.state, c.enterprise_id, c.grid_id, c.created_at \
-             FROM cases c WHERE c.zone_id = $1 AND c.created_at >= $2 AND c.state IN ({OPEN_STATES}) ORDER BY c.id"
+             FROM cases c WHERE c.zone_id = $1 AND c.created_at >= $2 AND c.state IN ({OPEN_STATES}) AND c.channel <> 'visit' ORDER BY c.id"
         );
         Ok(with_pool!(self, |p| sqlx::query_as::<_, DupCaseRow>(
             sqlx::AssertSqlSafe(sql.clone())

@@ -8,13 +8,13 @@ const ADMIN = ['org.read', 'org.write', 'user.read', 'user.write', 'enterprise.r
 describe('filterMenu', () => {
   it('shows everything to an admin', () => {
     const m = filterMenu(MENU, ADMIN, 'admin')
-    expect(names(m)).toEqual(['workbench', 'enterprises', 'admin', 'admin-org', 'admin-users', 'admin-audit'])
+    expect(names(m)).toEqual(['workbench', 'enterprises', 'bands', 'warnings', 'admin', 'admin-org', 'admin-users', 'admin-audit'])
     expect(m.find((x) => x.name === 'admin')!.title).toBe('系统管理')
   })
 
   it('drops the 系统管理 group when none of its pages are allowed', () => {
     const m = filterMenu(MENU, ['enterprise.read', 'token.self'], 'handler')
-    expect(names(m)).toEqual(['workbench', 'enterprises'])
+    expect(names(m)).toEqual(['workbench', 'enterprises', 'bands', 'warnings'])
   })
 
   it('keeps only the allowed children of a group', () => {
@@ -38,7 +38,7 @@ describe('filterMenu', () => {
 
   it('shows the casework pages by role', () => {
     const staff = ['case.read', 'org.read', 'enterprise.read', 'token.self']
-    expect(names(filterMenu(MENU, staff, 'dispatcher'))).toEqual(['workbench', 'casework', 'cases-new', 'cases', 'duplicates', 'enterprises', 'admin', 'admin-org'])
+    expect(names(filterMenu(MENU, staff, 'dispatcher'))).toEqual(['workbench', 'casework', 'cases-new', 'cases', 'duplicates', 'enterprises', 'bands', 'warnings', 'admin', 'admin-org'])
     // the admin files through no channel: no 诉求受理, but the list and 办理时限
     const admin = filterMenu(MENU, [...ADMIN, 'case.read', 'sla.write'], 'admin')
     expect(names(admin)).toContain('cases')
@@ -46,7 +46,7 @@ describe('filterMenu', () => {
     expect(names(admin)).toContain('admin-sla')
     // the enterprise gets the portal instead of 诉求办理
     const ent = names(filterMenu(MENU, ['case.read', 'enterprise.read', 'token.self'], 'enterprise'))
-    expect(ent).toEqual(['workbench', 'portal-new', 'portal-cases', 'enterprises'])
+    expect(ent).toEqual(['workbench', 'portal-new', 'portal-cases', 'enterprises', 'portal-indicators'])
     // staff never see the portal entries
     expect(names(filterMenu(MENU, staff, 'intake'))).not.toContain('portal-new')
   })

@@ -1,4 +1,4 @@
-import { download, http, upload, type Query } from './client'
+import { buildUrl, download, http, upload, type Query } from './client'
 import type {
   ApiToken,
   AttachmentOut,
@@ -22,12 +22,20 @@ import type {
   SlaRule,
   CreatedToken,
   Enterprise,
+  EnterpriseEvent,
+  EnterpriseIn,
+  EnterpriseIndicator,
+  EnterpriseTag,
+  ImportKind,
+  ImportMapping,
+  ImportOut,
   Me,
   OrgUnit,
   Overview,
   Page,
   Role,
   RoleInfo,
+  SizeClass,
   UnitKind,
   UserItem,
 } from './types'
@@ -108,10 +116,17 @@ export const userApi = {
     http.post<void>(`/users/${enc(id)}/reset-password`, { new_password }),
 }
 
+/** Filters of the enterprise list (and of the Excel export). */
 export interface EnterpriseQuery {
   q?: string
   street_id?: string
   grid_id?: string
+  /** a band code, or `none` for enterprises without a band */
+  band?: string
+  tag?: string
+  size_class?: SizeClass | ''
+  /** a prefix of the industry code (`C`, `C39`) */
+  industry?: string
   page?: number
   page_size?: number
 }
@@ -119,6 +134,36 @@ export interface EnterpriseQuery {
 export const enterpriseApi = {
   list: (q: EnterpriseQuery) => http.get<Page<Enterprise>>('/enterprises', { ...q }),
   get: (id: string) => http.get<Enterprise>(`/enterprises/${enc(id)}`),
+  /** the URL of the Excel export of the filtered list (a plain link: the browser downloads it) */
+  exportUrl: (q: EnterpriseQuery) => buildUrl('/enterprises/export', { ...q, page: undefined, page_size: undefined } as Query),
+  create: (body: EnterpriseIn) => http.post<Enterprise>('/enterprises', body),
+  patch: (id: string, body: Partial<EnterpriseIn>) => http.patch<Enterprise>(`/enterprises/${enc(id)}`, body),
+  tags: () => http.get<EnterpriseTag[]>('/enterprise-tags'),
+  putTags: (tags: string[]) => http.put<EnterpriseTag[]>('/enterprise-tags', { tags }),
+  timeline: (id: string) => http.get<EnterpriseEvent[]>(`/enterprises/${enc(id)}/timeline`),
+  indicators: (id: string) => http.get<EnterpriseIndicator[]>(`/enterprises/${enc(id)}/indicators`),
+  /** the zone's colour bands (codes, names, colours), for the band filter */
+  bands: () => http.get<{ bands: { code: string; name: string; color: string }[] }>('/bands/rules'),
+}
+
+/** The recent jobs may come as a list or as a page. */
+function importList(r: ImportOut[] | Page<ImportOut> | null | undefined): ImportOut[] {
+  if (Array.isArray(r)) return r
+  return r?.items ?? []
+}
+
+export const importApi = {
+  /** multipart: `kind` and `file` (.xlsx or .csv) */
+  upload: (kind: ImportKind, file: File) => {
+    const form = new FormData()
+    form.append('kind', kind)
+    form.append('file', file, file.name)
+    return upload<ImportOut>('/imports', form)
+  },
+  preview: (id: string, mapping: ImportMapping) => http.post<ImportOut>(`/imports/${enc(id)}/preview`, { mapping }),
+  confirm: (id: string) => http.post<ImportOut>(`/imports/${enc(id)}/confirm`),
+  get: (id: string) => http.get<ImportOut>(`/imports/${enc(id)}`),
+  list: () => http.get<ImportOut[] | Page<ImportOut>>('/imports').then(importList),
 }
 
 export interface AuditQuery {

@@ -26,7 +26,7 @@ export type Permission =
   | 'case.read'
   | 'sla.write'
   | 'routing.write'
-  | 'routing.write'
+  | 'indicator.write'
 
 export interface Me {
   id: string
@@ -104,6 +104,144 @@ export interface Enterprise {
   contact_phone?: string
   /** present in search results (`q`): what matched */
   match?: SearchMatch | null
+  // ---- the registry (docs/ENTERPRISES.md) ----
+  /** the reason an administrator gave for keeping a credit code that fails the GB 32100 check */
+  uscc_exception?: string | null
+  /** how the size class was derived, e.g. `工业：从业人员 320 人（≥300）且营业收入 2500 万元（≥2000）→ 中型` */
+  size_basis?: string | null
+  /** 门类 letter (`C`) and name (`制造业`) */
+  industry_section?: string | null
+  industry_section_name?: string | null
+  service_staff_id?: string | null
+  service_staff_name?: string | null
+  lon?: number | null
+  lat?: number | null
+  /** the current colour band (null: not rated) */
+  band?: EnterpriseBand | null
+}
+
+/** An enterprise's current colour band (五色图). */
+export interface EnterpriseBand {
+  code: string
+  name: string
+  color: string
+  score: number | null
+  since: string | null
+}
+
+/** `POST /enterprises`, `PATCH /enterprises/{id}` (any subset). */
+export interface EnterpriseIn {
+  uscc: string
+  name: string
+  former_names: string[]
+  legal_rep: string
+  registered_capital_wan: number | null
+  /** YYYY-MM-DD */
+  founded_on: string | null
+  address: string
+  grid_id: string | null
+  industry_code: string
+  employees: number | null
+  revenue_wan: number | null
+  assets_wan: number | null
+  tags: string[]
+  contact_name: string
+  contact_phone: string
+  lon: number | null
+  lat: number | null
+  service_staff_id: string | null
+  /** administrator only: keep a credit code that fails its check (a reason of at least 4 characters) */
+  uscc_exception?: string | null
+}
+
+/** `GET /enterprise-tags`: the zone's tag vocabulary with the number of enterprises carrying each tag. */
+export interface EnterpriseTag {
+  name: string
+  count: number
+}
+
+export type EnterpriseEventKind = 'created' | 'changed' | 'case' | 'indicator' | 'band' | 'warning'
+
+/** One entry of `GET /enterprises/{id}/timeline` (newest first). */
+export interface EnterpriseEvent {
+  at: string
+  kind: EnterpriseEventKind | string
+  title: string
+  /** for `changed`: `字段：旧值 → 新值` per field */
+  detail: string | null
+  /** the case (kind `case`, `warning`) or other record the entry is about */
+  ref_id: string | null
+}
+
+export type IndicatorSource = 'import' | 'portal' | 'api' | 'manual'
+
+/** One period of an enterprise's indicator (`GET /enterprises/{id}/indicators`). */
+export interface IndicatorPointOut {
+  period: string
+  /** null: a computed value that could not be computed (see `reason`) */
+  value: number | null
+  source: IndicatorSource | string | null
+  recorded_at: string | null
+  reason: string | null
+  /** superseded values, when the current one is a correction */
+  history: { value: number; source: IndicatorSource | string; recorded_at: string }[]
+}
+
+export interface EnterpriseIndicator {
+  code: string
+  name: string
+  unit: string
+  period: 'day' | 'week' | 'month'
+  kind: 'reported' | 'computed'
+  /** the last 24 periods */
+  points: IndicatorPointOut[]
+}
+
+// ---- 批量导入 (imports) -------------------------------------------------------------------------
+
+export type ImportKind = 'enterprises' | 'indicator_values'
+export type ImportStatus = 'uploaded' | 'previewed' | 'running' | 'done' | 'failed'
+
+export interface ImportField {
+  key: string
+  label: string
+  required: boolean
+}
+
+export interface ImportRowError {
+  /** the spreadsheet row (the header is row 1) */
+  row: number
+  /** the file's column (header) */
+  column: string | null
+  field: string | null
+  message: string
+}
+
+/** field key → the file's header, or null (not imported) */
+export type ImportMapping = Record<string, string | null>
+
+export interface ImportOut {
+  id: string
+  kind: ImportKind
+  file_name: string
+  status: ImportStatus
+  headers: string[]
+  /** the first 10 data rows */
+  sample: string[][]
+  total_rows: number
+  fields: ImportField[]
+  mapping: ImportMapping
+  errors: ImportRowError[]
+  error_count: number
+  to_insert: number
+  to_update: number
+  processed: number
+  inserted: number
+  updated: number
+  message: string | null
+  created_at: string
+  finished_at: string | null
+  created_by_name: string | null
 }
 
 export interface AuditEvent {

@@ -103,6 +103,48 @@ export const routes: RouteRecordRaw[] = [
         meta: { title: '企业档案', perm: 'enterprise.read' },
       },
       {
+        path: 'enterprises/import',
+        name: 'enterprise-import',
+        component: () => import('@/views/ImportView.vue'),
+        meta: { title: '批量导入', group: '企业档案', perm: 'enterprise.write', activeMenu: '/enterprises' },
+      },
+      {
+        path: 'enterprises/:id',
+        name: 'enterprise-detail',
+        component: () => import('@/views/EnterpriseDetailView.vue'),
+        meta: { title: '企业详情', group: '企业档案', perm: 'enterprise.read', activeMenu: '/enterprises' },
+      },
+      {
+        path: 'bands',
+        name: 'bands',
+        component: () => import('@/views/BandMapView.vue'),
+        meta: { title: '五色图', group: '企业服务', perm: 'enterprise.read' },
+      },
+      {
+        path: 'warnings',
+        name: 'warnings',
+        component: () => import('@/views/WarningsView.vue'),
+        meta: { title: '预警处置', group: '企业服务', perm: 'enterprise.read' },
+      },
+      {
+        path: 'portal/indicators',
+        name: 'portal-indicators',
+        component: () => import('@/views/PortalIndicatorsView.vue'),
+        meta: { title: '指标填报', perm: 'enterprise.read', roles: ['enterprise'], portal: true },
+      },
+      {
+        path: 'admin/indicators',
+        name: 'admin-indicators',
+        component: () => import('@/views/IndicatorsView.vue'),
+        meta: { title: '运行指标', group: '系统管理', perm: 'indicator.write' },
+      },
+      {
+        path: 'admin/bands',
+        name: 'admin-bands',
+        component: () => import('@/views/BandRulesView.vue'),
+        meta: { title: '色标规则', group: '系统管理', perm: 'indicator.write' },
+      },
+      {
         path: 'admin/org',
         name: 'admin-org',
         component: () => import('@/views/OrgView.vue'),

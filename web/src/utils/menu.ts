@@ -1,6 +1,10 @@
 import type { Component } from 'vue'
 import {
   CopyDocument,
+  DataLine,
+  Histogram,
+  MapLocation,
+  Warning,
   Document,
   DocumentAdd,
   EditPen,
@@ -50,6 +54,9 @@ export const MENU: MenuItem[] = [
     ],
   },
   { name: 'enterprises', title: '企业档案', path: '/enterprises', icon: OfficeBuilding, perm: 'enterprise.read' },
+  { name: 'portal-indicators', title: '指标填报', path: '/portal/indicators', icon: DataLine, perm: 'enterprise.read', roles: ['enterprise'] },
+  { name: 'bands', title: '五色图', path: '/bands', icon: MapLocation, perm: 'enterprise.read', exceptRoles: ['enterprise'] },
+  { name: 'warnings', title: '预警处置', path: '/warnings', icon: Warning, perm: 'enterprise.read', exceptRoles: ['enterprise'] },
   {
     name: 'admin',
     title: '系统管理',
@@ -58,6 +65,8 @@ export const MENU: MenuItem[] = [
       { name: 'admin-org', title: '组织机构', path: '/admin/org', icon: Share, perm: 'org.read' },
       { name: 'admin-users', title: '用户管理', path: '/admin/users', icon: User, perm: 'user.read' },
       { name: 'admin-sla', title: '办理时限', path: '/admin/sla', icon: Timer, perm: 'sla.write' },
+      { name: 'admin-indicators', title: '运行指标', path: '/admin/indicators', icon: DataLine, perm: 'indicator.write' },
+      { name: 'admin-bands', title: '色标规则', path: '/admin/bands', icon: Histogram, perm: 'indicator.write' },
       { name: 'admin-routing', title: '派单规则', path: '/admin/routing', icon: Guide, perm: 'routing.write' },
       { name: 'admin-audit', title: '审计日志', path: '/admin/audit', icon: Document, perm: 'audit.read' },
     ],

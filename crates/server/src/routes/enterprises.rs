@@ -988,9 +988,14 @@ pub async fn timeline(
         .into_iter()
         .filter(|v| v.superseded_at.is_none())
         .collect();
-    reported.sort_by_key(|v| std::cmp::Reverse(v.recorded_at));
-    // one entry per reporting (values recorded together), not one per value
-    let mut last: Option<(OffsetDateTime, String)> = None;
+    // one entry per period reported together, not one per value
+    reported.sort_by_key(|v| {
+        (
+            std::cmp::Reverse(v.recorded_at),
+            std::cmp::Reverse(v.period),
+        )
+    });
+    let mut last: Option<(OffsetDateTime, Date, String)> = None;
     for v in reported {
         let name = indicators
             .iter()
@@ -998,15 +1003,16 @@ pub async fn timeline(
             .map(|i| i.name.clone())
             .unwrap_or_default();
         match &mut last {
-            Some((at, text)) if *at == v.recorded_at => {
+            Some((at, period, text)) if *at == v.recorded_at && *period == v.period => {
                 text.push_str(&format!("；{name} {}", crate::import::fmt_number(v.value)));
             }
             _ => {
-                if let Some((at, text)) = last.take() {
+                if let Some((at, _, text)) = last.take() {
                     items.push(indicator_item(at, text));
                 }
                 last = Some((
                     v.recorded_at,
+                    v.period,
                     format!(
                         "{} 期：{name} {}",
                         v.period,
@@ -1016,7 +1022,7 @@ pub async fn timeline(
             }
         }
     }
-    if let Some((at, text)) = last {
+    if let Some((at, _, text)) = last {
         items.push(indicator_item(at, text));
     }
     items.sort_by_key(|i| std::cmp::Reverse(i.at));

@@ -6,6 +6,8 @@ ALTER TABLE enterprises ADD COLUMN service_staff_id uuid REFERENCES users(id);
 ALTER TABLE enterprises ADD COLUMN band text;
 ALTER TABLE enterprises ADD COLUMN band_score double precision;
 ALTER TABLE enterprises ADD COLUMN band_since timestamptz;
+-- the latest period the enterprise reported any indicator for (silence warnings)
+ALTER TABLE enterprises ADD COLUMN last_reported date;
 CREATE INDEX ix_enterprises__band ON enterprises(zone_id, band);
 
 -- the zone's tag vocabulary (administrator-defined)

@@ -6,6 +6,8 @@ ALTER TABLE enterprises ADD COLUMN service_staff_id BLOB REFERENCES users(id);
 ALTER TABLE enterprises ADD COLUMN band TEXT;
 ALTER TABLE enterprises ADD COLUMN band_score REAL;
 ALTER TABLE enterprises ADD COLUMN band_since TEXT;
+-- the latest period the enterprise reported any indicator for (silence warnings)
+ALTER TABLE enterprises ADD COLUMN last_reported TEXT;
 CREATE INDEX ix_enterprises__band ON enterprises(zone_id, band);
 
 -- the zone's tag vocabulary (administrator-defined)
