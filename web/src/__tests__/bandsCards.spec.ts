@@ -42,13 +42,21 @@ describe('BandCards', () => {
 })
 
 describe('BandTag', () => {
-  it('shows the band name, its rounded score, and dark text on yellow', () => {
+  it('shows the band name and the score given', () => {
     const w = mount(BandTag, { props: { band: { code: 'yellow', name: '黄', color: '#e7b416' }, score: 61.6 } })
-    expect(w.text()).toBe('黄62')
-    expect(w.get('[data-test="band-tag"]').attributes('style')).toContain('color: #303133')
+    expect(w.text()).toBe('黄61.6 分')
+    expect(w.get('[data-test="band-tag"]').attributes('data-band')).toBe('yellow')
+    expect(w.get('[data-test="band-tag"]').attributes('style')).toContain('--band: #e7b416')
   })
 
-  it('shows a dash without a band', () => {
-    expect(mount(BandTag, { props: { band: null } }).text()).toBe('—')
+  it("shows the band's own score when asked", () => {
+    const band = { code: 'red', name: '红', color: '#d8342c', score: 12.34 }
+    expect(mount(BandTag, { props: { band, score: true } }).text()).toBe('红12.3 分')
+    expect(mount(BandTag, { props: { band } }).text()).toBe('红')
+  })
+
+  it('shows 未评 (or the text given) without a band', () => {
+    expect(mount(BandTag, { props: { band: null } }).text()).toBe('未评')
+    expect(mount(BandTag, { props: { band: null, empty: '—' } }).text()).toBe('—')
   })
 })
