@@ -42,6 +42,10 @@ pub struct RecomputeOut {
     /// Enterprises per band after the recompute.
     pub counts: std::collections::BTreeMap<String, i64>,
     pub millis: u64,
+    /// Where the time went: reading values and enterprises, computing, writing.
+    pub read_ms: u64,
+    pub compute_ms: u64,
+    pub write_ms: u64,
 }
 
 /// How to recompute.
@@ -125,40 +129,43 @@ pub async fn recompute(
                 .max(),
         }
     };
-    let mut periods: Vec<Date> = Vec::new();
+    // exactly the (reported indicator, period) pairs the components read
+    let mut pairs: Vec<(Uuid, Date)> = Vec::new();
     let mut component_period: Vec<Option<Date>> = Vec::new();
     for comp in &rules.components {
-        let p = match comp.kind {
-            ComponentKind::Indicator => comp
-                .code
-                .as_deref()
-                .and_then(|c| by_code.get(c))
-                .and_then(&period_of),
+        let c = match comp.kind {
+            ComponentKind::Indicator => comp.code.as_deref().and_then(|c| by_code.get(c)),
             ComponentKind::OverdueCases => None,
         };
-        if let Some(p) = p {
-            periods.push(p);
-            periods.push(year_before(p));
+        let p = c.and_then(&period_of);
+        if let (Some(c), Some(p)) = (c, p) {
+            match &c.formula {
+                None => pairs.push((c.row.id, p)),
+                Some(f) => {
+                    for (name, whens) in f.inputs() {
+                        if let Some(i) = by_name.get(name.as_str()) {
+                            for w in whens {
+                                let per = match w {
+                                    When::Current => p,
+                                    When::LastYear => year_before(p),
+                                };
+                                pairs.push((i.id, per));
+                            }
+                        }
+                    }
+                }
+            }
         }
         component_period.push(p);
     }
-    periods.sort();
-    periods.dedup();
-    let reported_ids: Vec<Uuid> = indicators
-        .iter()
-        .filter(|i| i.kind == "reported")
-        .map(|i| i.id)
-        .collect();
-    let values = state
-        .store
-        .zone_values(zone_id, &reported_ids, &periods)
-        .await?;
-    let lookup: HashMap<(Uuid, Uuid, Date), f64> = values
-        .iter()
-        .map(|v| ((v.enterprise_id, v.indicator_id, v.period), v.value))
-        .collect();
+    pairs.sort();
+    pairs.dedup();
+    let pair_index: HashMap<(Uuid, Date), usize> =
+        pairs.iter().enumerate().map(|(k, p)| (*p, k)).collect();
     let at = opts.at.unwrap_or_else(jiban_store::now);
-    let subjects = state.store.band_subjects(zone_id, at).await?;
+    let read_values = started.elapsed();
+    let subjects = state.store.band_subjects(zone_id, at, &pairs).await?;
+    let read_subjects = started.elapsed();
 
     // the reference period for silence: the latest monthly period of any reported indicator
     let reference = indicators
@@ -205,7 +212,7 @@ pub async fn recompute(
                     let c = comp.code.as_deref().and_then(|c| by_code.get(c));
                     match (c, period) {
                         (Some(c), Some(p)) => match &c.formula {
-                            None => lookup.get(&(s.id, c.row.id, *p)).copied(),
+                            None => pair_index.get(&(c.row.id, *p)).and_then(|k| s.values[*k]),
                             Some(f) => f
                                 .eval(|name, when| {
                                     let i = by_name.get(name)?;
@@ -213,7 +220,7 @@ pub async fn recompute(
                                         When::Current => *p,
                                         When::LastYear => year_before(*p),
                                     };
-                                    lookup.get(&(s.id, i.id, per)).copied()
+                                    pair_index.get(&(i.id, per)).and_then(|k| s.values[*k])
                                 })
                                 .ok(),
                         },
@@ -259,8 +266,7 @@ pub async fn recompute(
                             from_band: s.band.clone(),
                             to_band: band.clone(),
                             message: format!(
-                                "{}：运行色标由{}转为{}（{}，综合得分 {}）",
-                                s.name,
+                                "运行色标由{}转为{}（{}，综合得分 {}）",
                                 name(s.band.as_deref()),
                                 name(Some(to)),
                                 kind.label(),
@@ -293,8 +299,7 @@ pub async fn recompute(
                     from_band: s.band.clone(),
                     to_band: band.clone(),
                     message: format!(
-                        "{}：最近一次报送为 {}，已连续 {} 期未报送运行数据",
-                        s.name,
+                        "最近一次报送为 {}，已连续 {} 期未报送运行数据",
                         last,
                         periods_between(kind, last, reference)
                     ),
@@ -306,9 +311,28 @@ pub async fn recompute(
     if opts.quiet {
         warnings.clear();
     }
+    // the enterprise's name in front of each message (names are read for the few warned only)
+    let mut names: HashMap<Uuid, String> = HashMap::new();
+    for (s, w) in warnings.iter_mut() {
+        let name = match names.get(&s.id) {
+            Some(n) => n.clone(),
+            None => {
+                let n = state
+                    .store
+                    .enterprise(zone_id, &jiban_store::enterprises::Visibility::Zone, s.id)
+                    .await?
+                    .map(|e| e.name)
+                    .unwrap_or_default();
+                names.insert(s.id, n.clone());
+                n
+            }
+        };
+        w.message = format!("{name}：{}", w.message);
+    }
     out.warnings = warnings.len();
     out.counts = counts.iter().map(|(k, v)| (k.clone(), *v)).collect();
 
+    let computed_at = started.elapsed();
     let mut tx = state.store.begin().await?;
     tx.write_bands(zone_id, at, &changes).await?;
     let day = at.to_offset(jiban_core::calendar::BEIJING).date();
@@ -338,16 +362,30 @@ pub async fn recompute(
     )
     .await?;
     tx.commit().await?;
+    tracing::info!(
+        zone = %zone_id,
+        enterprises = out.computed,
+        changed = out.changed,
+        read_values_ms = read_values.as_millis() as u64,
+        read_enterprises_ms = (read_subjects - read_values).as_millis() as u64,
+        compute_ms = (computed_at - read_subjects).as_millis() as u64,
+        write_ms = (started.elapsed() - computed_at).as_millis() as u64,
+        "bands recomputed"
+    );
 
     if opts.open_visits && !raised.is_empty() {
         let system = system_principal(state, zone_id).await?;
         for (warning_id, s, w) in raised {
-            if let Err(e) = open_visit(state, &system, &rules, warning_id, s, w).await {
+            let name = names.get(&s.id).cloned().unwrap_or_default();
+            if let Err(e) = open_visit(state, &system, &rules, warning_id, s, &name, w).await {
                 tracing::warn!(error = %e, enterprise = %s.id, "could not open the visit task of a warning");
             }
         }
     }
     out.millis = started.elapsed().as_millis() as u64;
+    out.read_ms = read_subjects.as_millis() as u64;
+    out.compute_ms = (computed_at - read_subjects).as_millis() as u64;
+    out.write_ms = out.millis - out.read_ms - out.compute_ms;
     Ok(out)
 }
 
@@ -377,6 +415,7 @@ async fn open_visit(
     rules: &BandRules,
     warning_id: Uuid,
     s: &jiban_store::indicators::BandSubject,
+    name: &str,
     w: &NewWarning,
 ) -> ApiResult<()> {
     let kind_label = match w.kind.as_str() {
@@ -386,7 +425,7 @@ async fn open_visit(
     };
     let req = crate::routes::cases::NewCaseRequest {
         channel: "visit".into(),
-        title: format!("运行预警走访：{}（{kind_label}）", s.name),
+        title: format!("运行预警走访：{name}（{kind_label}）"),
         description: format!(
             "{}。请服务专员在时限内上门走访，了解生产经营困难，提出帮扶措施并回复。",
             w.message

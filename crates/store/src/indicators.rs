@@ -61,29 +61,20 @@ pub struct ValueRow {
     pub superseded_at: Option<OffsetDateTime>,
 }
 
-/// A current value of the zone (band computation).
-#[derive(Debug, Clone, Copy, FromRow)]
-pub struct ZoneValue {
-    pub enterprise_id: Uuid,
-    pub indicator_id: Uuid,
-    pub period: Date,
-    pub value: f64,
-}
-
 /// An enterprise as the band computation sees it.
-#[derive(Debug, Clone, FromRow)]
+#[derive(Debug, Clone)]
 pub struct BandSubject {
     pub id: Uuid,
-    pub name: String,
     pub band: Option<String>,
     pub band_score: Option<f64>,
-    pub grid_id: Option<Uuid>,
     pub street_id: Option<Uuid>,
     pub service_staff_id: Option<Uuid>,
     /// Open cases past their deadline.
     pub overdue: i64,
     /// The latest period the enterprise reported anything for.
     pub last_period: Option<Date>,
+    /// The current value of each requested (indicator, period), in the order asked.
+    pub values: Vec<Option<f64>>,
 }
 
 /// A change of band to write.
@@ -209,55 +200,72 @@ impl Store {
         Ok(row.and_then(|r| r.0))
     }
 
-    /// The current values of these indicators for these periods (band computation), read one
-    /// (indicator, period) at a time along the index.
-    pub async fn zone_values(
-        &self,
-        zone_id: Uuid,
-        indicators: &[Uuid],
-        periods: &[Date],
-    ) -> Result<Vec<ZoneValue>> {
-        let mut out = Vec::new();
-        for indicator in indicators {
-            for period in periods {
-                let rows = with_pool!(self, |p| {
-                    sqlx::query_as::<_, ZoneValue>(
-                        "SELECT enterprise_id, indicator_id, period, value FROM indicator_values \
-                         WHERE zone_id = $1 AND indicator_id = $2 AND period = $3 AND superseded_at IS NULL",
-                    )
-                    .bind(zone_id)
-                    .bind(*indicator)
-                    .bind(*period)
-                    .fetch_all(p)
-                    .await
-                })?;
-                out.extend(rows);
-            }
-        }
-        Ok(out)
-    }
-
     /// Every enterprise of the zone with what its band depends on besides indicator values.
     pub async fn band_subjects(
         &self,
         zone_id: Uuid,
         at: OffsetDateTime,
+        pairs: &[(Uuid, Date)],
     ) -> Result<Vec<BandSubject>> {
+        use sqlx::Row;
+        // one row per enterprise with the values it needs, each joined along the unique index
+        // (enterprise, indicator, period) of current values: far fewer rows to decode than
+        // reading every value of every period
+        let mut cols = String::new();
+        let mut joins = String::new();
+        for (k, _) in pairs.iter().enumerate() {
+            let (a, b) = (3 + 2 * k, 4 + 2 * k);
+            cols.push_str(&format!(", v{k}.value AS v{k}"));
+            joins.push_str(&format!(
+                " LEFT JOIN indicator_values v{k} ON v{k}.enterprise_id = e.id AND v{k}.indicator_id = ${a} \
+                 AND v{k}.period = ${b} AND v{k}.superseded_at IS NULL"
+            ));
+        }
         let sql = format!(
-            "SELECT e.id, e.name, e.band, e.band_score, e.grid_id, g.street_id, e.service_staff_id, \
-             COALESCE(o.n, 0) AS overdue, e.last_reported AS last_period FROM enterprises e \
+            "SELECT e.id, e.band, e.band_score, g.street_id, e.service_staff_id, \
+             COALESCE(o.n, 0) AS overdue, e.last_reported AS last_period{cols} FROM enterprises e \
              LEFT JOIN org_units g ON g.id = e.grid_id \
              LEFT JOIN (SELECT enterprise_id, COUNT(*) AS n FROM cases WHERE zone_id = $1 \
                 AND enterprise_id IS NOT NULL AND state NOT IN {CLOSED_STATES} AND paused_at IS NULL \
-                AND due_at < $2 GROUP BY enterprise_id) o ON o.enterprise_id = e.id \
+                AND due_at < $2 GROUP BY enterprise_id) o ON o.enterprise_id = e.id{joins} \
              WHERE e.zone_id = $1 ORDER BY e.id"
         );
+        macro_rules! subject {
+            ($r:expr) => {{
+                let r = $r;
+                let mut values = Vec::with_capacity(pairs.len());
+                for k in 0..pairs.len() {
+                    values.push(r.try_get::<Option<f64>, _>(7 + k)?);
+                }
+                BandSubject {
+                    id: r.try_get(0)?,
+                    band: r.try_get(1)?,
+                    band_score: r.try_get(2)?,
+                    street_id: r.try_get(3)?,
+                    service_staff_id: r.try_get(4)?,
+                    overdue: r.try_get(5)?,
+                    last_period: r.try_get(6)?,
+                    values,
+                }
+            }};
+        }
         Ok(with_pool!(self, |p| {
-            sqlx::query_as::<_, BandSubject>(sqlx::AssertSqlSafe(sql.clone()))
+            let mut q = sqlx::query(sqlx::AssertSqlSafe(sql.clone()))
                 .bind(zone_id)
-                .bind(ts(at))
-                .fetch_all(p)
-                .await
+                .bind(ts(at));
+            for (indicator, period) in pairs {
+                q = q.bind(*indicator).bind(*period);
+            }
+            match q.fetch_all(p).await {
+                Ok(rows) => (|| -> std::result::Result<Vec<BandSubject>, sqlx::Error> {
+                    let mut out = Vec::with_capacity(rows.len());
+                    for r in &rows {
+                        out.push(subject!(r));
+                    }
+                    Ok(out)
+                })(),
+                Err(e) => Err(e),
+            }
         })?)
     }
 
@@ -521,20 +529,22 @@ impl Tx {
         changes: &[BandChange],
     ) -> Result<()> {
         let at = ts(at);
-        for ch in changes {
-            let since = if ch.band_changed { Some(at) } else { None };
+        // several hundred rows per statement: a recompute after a large import changes every
+        // enterprise, and one UPDATE per row was most of its time
+        for chunk in changes.chunks(250) {
             with_tx!(self, |c| {
-                sqlx::query(
-                    "UPDATE enterprises SET band = $1, band_score = $2, band_since = COALESCE($3, band_since) \
-                     WHERE id = $4",
-                )
-                .bind(&ch.band)
-                .bind(ch.score)
-                .bind(since)
-                .bind(ch.enterprise_id)
-                .execute(&mut *c)
-                .await
-                .map(|r| r.rows_affected())
+                let mut qb = sqlx::QueryBuilder::new(
+                    "UPDATE enterprises SET band = v.column2, band_score = v.column3, \
+                     band_since = COALESCE(v.column4, enterprises.band_since) FROM (",
+                );
+                qb.push_values(chunk, |mut b, ch| {
+                    b.push_bind(ch.enterprise_id)
+                        .push_bind(ch.band.clone())
+                        .push_bind(ch.score)
+                        .push_bind(if ch.band_changed { Some(at) } else { None });
+                });
+                qb.push(") AS v WHERE enterprises.id = v.column1");
+                qb.build().execute(&mut *c).await.map(|r| r.rows_affected())
             })?;
         }
         let history: Vec<&BandChange> = changes.iter().filter(|c| c.band_changed).collect();
