@@ -187,4 +187,10 @@ test('the corrected file updates every enterprise once and duplicates none', asy
   await expect(change).toContainText('从业人员')
   await expect(change).toContainText(new RegExp(`${sample.employees}\\s*→\\s*${sample.employees + 1}`))
   await shot(page, '82-enterprise-detail')
+
+  // its operating indicators: one line chart per indicator
+  await page.locator('.el-tabs__item', { hasText: '运行指标' }).click()
+  await expect(page.locator('[data-test="indicator-card"]').first()).toBeVisible({ timeout: 30_000 })
+  await expect(page.locator('[data-test="indicator-chart"] canvas').first()).toBeVisible()
+  await shot(page, '86-enterprise-indicators')
 })

@@ -514,7 +514,8 @@ impl RegistryContext {
             .enterprise_tags(zone_id)
             .await?
             .into_iter()
-            .map(|(t, _)| t)
+            // the vocabulary, and tags enterprises already carry (a re-imported export keeps them)
+            .map(|(t, _, _)| t)
             .collect();
         Ok(RegistryContext { grids, tags })
     }

@@ -182,6 +182,59 @@ async fn registry_create_edit_and_timeline(app: TestApp) {
         "validation.tag",
         Some("tags"),
     );
+    // the tag vocabulary: tags carried but not in it are listed apart and cannot be newly chosen
+    let (_, t) = app.get(&admin, "/api/v1/enterprise-tags").await;
+    assert!(
+        t.as_array()
+            .unwrap()
+            .iter()
+            .all(|x| x["in_vocabulary"] == false),
+        "{t}"
+    );
+    let (s, t) = put(
+        &app,
+        &admin,
+        "/api/v1/enterprise-tags",
+        json!({ "tags": ["高新技术企业"] }),
+    )
+    .await;
+    assert_eq!(s, StatusCode::OK, "{t}");
+    assert_eq!(t[0]["name"], "高新技术企业");
+    assert_eq!(t[0]["in_vocabulary"], true);
+    let r = put(
+        &app,
+        &admin,
+        "/api/v1/enterprise-tags",
+        json!({ "tags": ["一个超过二十个字的标签名称一个超过二十个字的标签"] }),
+    )
+    .await;
+    assert_error(
+        &r,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "validation.tag",
+        Some("tags"),
+    );
+    let r = app
+        .patch(
+            &admin,
+            &format!("/api/v1/enterprises/{id}"),
+            json!({ "tags": ["外资"] }),
+        )
+        .await;
+    assert_error(
+        &r,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "validation.tag",
+        Some("tags"),
+    );
+    let r = app
+        .patch(
+            &admin,
+            &format!("/api/v1/enterprises/{id}"),
+            json!({ "tags": ["高新技术企业"] }),
+        )
+        .await;
+    assert_eq!(r.0, StatusCode::OK, "{}", r.1);
     let (s, t) = app
         .get(&admin, &format!("/api/v1/enterprises/{id}/timeline"))
         .await;
@@ -192,8 +245,9 @@ async fn registry_create_edit_and_timeline(app: TestApp) {
         .iter()
         .map(|i| i["kind"].as_str().unwrap())
         .collect();
-    assert_eq!(kinds, vec!["changed", "created"], "{t}");
-    let detail = t[0]["detail"].as_str().unwrap();
+    assert_eq!(kinds, vec!["changed", "changed", "created"], "{t}");
+    assert!(t[0]["detail"].as_str().unwrap().contains("标签"), "{t}");
+    let detail = t[1]["detail"].as_str().unwrap();
     assert!(
         detail.contains("企业名称：合肥测试精工有限公司 → 合肥测试智能装备股份有限公司"),
         "{detail}"

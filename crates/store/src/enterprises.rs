@@ -241,9 +241,9 @@ impl Store {
         Ok(out)
     }
 
-    /// The zone's tag vocabulary, with how many enterprises carry each tag (tags in use but not
-    /// in the vocabulary are listed too).
-    pub async fn enterprise_tags(&self, zone_id: Uuid) -> Result<Vec<(String, i64)>> {
+    /// The zone's tag vocabulary, with how many enterprises carry each tag, then the tags in use
+    /// that are not in the vocabulary (`false`).
+    pub async fn enterprise_tags(&self, zone_id: Uuid) -> Result<Vec<(String, i64, bool)>> {
         let vocab: Vec<(String,)> = with_pool!(self, |p| {
             sqlx::query_as(
                 "SELECT name FROM enterprise_tags WHERE zone_id = $1 ORDER BY sort, name",
@@ -266,14 +266,14 @@ impl Store {
                 *counts.entry(tag).or_default() += 1;
             }
         }
-        let mut out: Vec<(String, i64)> = vocab
+        let mut out: Vec<(String, i64, bool)> = vocab
             .into_iter()
             .map(|(n,)| {
                 let c = counts.remove(&n).unwrap_or(0);
-                (n, c)
+                (n, c, true)
             })
             .collect();
-        out.extend(counts);
+        out.extend(counts.into_iter().map(|(n, c)| (n, c, false)));
         Ok(out)
     }
 

@@ -20,6 +20,8 @@ import {
   mappingBody,
   missingRequired,
   pageOf,
+  CORRECTED_COLOR,
+  seriesChartOption,
   seriesData,
   sizeLabel,
   sortErrors,
@@ -286,5 +288,33 @@ describe('indicator series', () => {
     expect(rows[1]!.corrected).toBe(true)
     expect(rows[1]!.sourceText).toBe('人工')
     expect(rows[1]!.historyText).toBe('125（企业填报）、120（导入）')
+  })
+
+  it('builds the line chart: periods in order, corrected points in orange, an explaining tooltip', () => {
+    const ind = {
+      name: '用电量',
+      unit: '千瓦时',
+      points: [
+        { period: '2026-10', value: 130, source: 'manual', recorded_at: '2026-11-03T09:00:00+08:00', reason: null, history: [{ value: 120, source: 'import', recorded_at: '2026-11-01T09:00:00+08:00' }] },
+        { period: '2026-08', value: 100, source: 'import', recorded_at: '2026-09-01T09:00:00+08:00', reason: null, history: [] },
+        { period: '2026-09', value: null, source: null, recorded_at: null, reason: '缺少去年同期数据', history: [] },
+      ],
+    }
+    const opt = seriesChartOption(ind)
+    expect(opt.xAxis).toMatchObject({ type: 'category', data: ['2026-08', '2026-09', '2026-10'] })
+    const series = opt.series as { type: string; name: string; data: { value: number | null; itemStyle?: { color: string } }[] }[]
+    expect(series).toHaveLength(1)
+    expect(series[0]!.type).toBe('line')
+    expect(series[0]!.name).toBe('用电量')
+    expect(series[0]!.data.map((d) => d.value)).toEqual([100, null, 130])
+    expect(series[0]!.data.map((d) => d.itemStyle?.color)).toEqual([undefined, undefined, CORRECTED_COLOR])
+
+    const fmt = (opt.tooltip as { formatter: (p: unknown) => string }).formatter
+    expect(fmt([{ dataIndex: 0 }])).toBe('<b>2026-08</b><br/>100 千瓦时（导入）')
+    expect(fmt([{ dataIndex: 1 }])).toBe('<b>2026-09</b><br/>无数值：缺少去年同期数据')
+    expect(fmt({ dataIndex: 2 })).toContain('已更正，原值 120（导入）')
+    expect(fmt([])).toBe('')
+    // rows already computed can be passed in
+    expect(seriesChartOption(ind, seriesData(ind.points)).xAxis).toEqual(opt.xAxis)
   })
 })

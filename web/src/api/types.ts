@@ -158,6 +158,8 @@ export interface EnterpriseIn {
 export interface EnterpriseTag {
   name: string
   count: number
+  /** false: carried by enterprises but not (or no longer) in the vocabulary */
+  in_vocabulary: boolean
 }
 
 export type EnterpriseEventKind = 'created' | 'changed' | 'case' | 'indicator' | 'band' | 'warning'

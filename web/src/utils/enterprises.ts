@@ -2,11 +2,15 @@
 // pure checks of the import wizard. See docs/ENTERPRISES.md.
 
 import type { LocationQuery } from 'vue-router'
+import type { ComposeOption } from 'echarts/core'
+import type { LineSeriesOption } from 'echarts/charts'
+import type { GridComponentOption, TooltipComponentOption } from 'echarts/components'
 import { ApiError } from '@/api/client'
 import type { EnterpriseQuery } from '@/api'
 import type {
   Enterprise,
   EnterpriseIn,
+  EnterpriseIndicator,
   IndicatorPointOut,
   ImportField,
   ImportKind,
@@ -508,4 +512,65 @@ export function seriesData(points: readonly IndicatorPointOut[]): SeriesRow[] {
         history,
       }
     })
+}
+
+/** the colour of the corrected points of an indicator chart */
+export const CORRECTED_COLOR = '#e6a23c'
+
+export type SeriesChartOption = ComposeOption<LineSeriesOption | GridComponentOption | TooltipComponentOption>
+
+/**
+ * The chart of one indicator over its last periods (for EChart.vue): a line with its points, the
+ * corrected points in orange; the tooltip tells the value, its source and what it replaced.
+ */
+export function seriesChartOption(
+  indicator: Pick<EnterpriseIndicator, 'name' | 'unit' | 'points'>,
+  rows: readonly SeriesRow[] = seriesData(indicator.points),
+): SeriesChartOption {
+  const unit = indicator.unit
+  return {
+    animation: false,
+    grid: { left: 8, right: 16, top: 14, bottom: 4, containLabel: true },
+    tooltip: {
+      trigger: 'axis',
+      confine: true,
+      formatter: (params: unknown) => {
+        const p = (Array.isArray(params) ? params[0] : params) as { dataIndex: number } | undefined
+        const r = p ? rows[p.dataIndex] : undefined
+        if (!r) return ''
+        const lines = [`<b>${r.period}</b>`]
+        lines.push(r.value == null ? `无数值${r.reason ? `：${r.reason}` : ''}` : `${r.valueText}${unit ? ` ${unit}` : ''}（${r.sourceText}）`)
+        if (r.corrected) lines.push(`<span style="color:${CORRECTED_COLOR}">已更正，原值 ${r.historyText}</span>`)
+        return lines.join('<br/>')
+      },
+    },
+    xAxis: {
+      type: 'category',
+      data: rows.map((r) => r.period),
+      boundaryGap: false,
+      axisLabel: { fontSize: 11, color: '#909399', hideOverlap: true },
+      axisLine: { lineStyle: { color: '#dcdfe6' } },
+    },
+    yAxis: {
+      type: 'value',
+      scale: true,
+      splitNumber: 3,
+      axisLabel: { fontSize: 11, color: '#909399' },
+      splitLine: { lineStyle: { color: '#f0f2f5' } },
+    },
+    series: [
+      {
+        type: 'line',
+        name: indicator.name,
+        showSymbol: true,
+        symbolSize: 6,
+        connectNulls: false,
+        lineStyle: { width: 2, color: '#409eff' },
+        itemStyle: { color: '#409eff' },
+        data: rows.map((r) =>
+          r.corrected ? { value: r.value, symbolSize: 9, itemStyle: { color: CORRECTED_COLOR } } : { value: r.value },
+        ) as LineSeriesOption['data'],
+      },
+    ],
+  }
 }

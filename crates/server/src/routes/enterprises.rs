@@ -590,14 +590,20 @@ async fn parse_in(
         });
     }
     if let Some(tags) = &body.tags {
+        // a tag of the vocabulary, or one the enterprise already carries (kept, not newly chosen)
         let vocab: Vec<String> = state
             .store
             .enterprise_tags(p.zone_id())
             .await?
             .into_iter()
-            .map(|(t, _)| t)
+            .filter(|(_, _, in_vocabulary)| *in_vocabulary)
+            .map(|(t, _, _)| t)
             .collect();
-        if let Some(t) = tags.iter().find(|t| !vocab.contains(t)) {
+        let carried: &[String] = current.map(|c| c.tags.0.as_slice()).unwrap_or(&[]);
+        if let Some(t) = tags
+            .iter()
+            .find(|t| !vocab.contains(t) && !carried.contains(t))
+        {
             return Err(AppError::invalid(
                 "validation.tag",
                 "tags",
@@ -750,6 +756,9 @@ pub struct TagOut {
     pub name: String,
     /// Enterprises carrying it.
     pub count: i64,
+    /// In the zone's vocabulary (false: carried by enterprises but no longer, or never, in it —
+    /// kept as data, not offered for new choices).
+    pub in_vocabulary: bool,
 }
 
 /// The zone's tag vocabulary (高新技术企业, 专精特新 …) with how many enterprises carry each.
@@ -766,7 +775,11 @@ pub async fn list_tags(
             .enterprise_tags(p.zone_id())
             .await?
             .into_iter()
-            .map(|(name, count)| TagOut { name, count })
+            .map(|(name, count, in_vocabulary)| TagOut {
+                name,
+                count,
+                in_vocabulary,
+            })
             .collect(),
     ))
 }
