@@ -14,7 +14,6 @@ use jiban_store::indicators::{BandChange, IndicatorRow, NewWarning};
 use serde::Serialize;
 use serde_json::json;
 use std::collections::HashMap;
-use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Instant;
 use time::{Date, OffsetDateTime};
 use utoipa::ToSchema;
@@ -486,18 +485,26 @@ async fn open_visit(
     Ok(())
 }
 
-static PENDING: AtomicBool = AtomicBool::new(false);
+/// Zones with a recompute already scheduled on this node.
+static PENDING: std::sync::LazyLock<std::sync::Mutex<std::collections::HashSet<Uuid>>> =
+    std::sync::LazyLock::new(Default::default);
 
 /// Recomputes the zone's bands a moment from now on a background task (values just arrived);
-/// several calls in a row give one recompute.
+/// several calls in a row for one zone give one recompute.
 pub fn recompute_soon(state: &AppState, zone_id: Uuid) {
-    if PENDING.swap(true, Ordering::SeqCst) {
+    if !PENDING
+        .lock()
+        .map(|mut p| p.insert(zone_id))
+        .unwrap_or(false)
+    {
         return;
     }
     let state = state.clone();
     tokio::spawn(async move {
         tokio::time::sleep(std::time::Duration::from_millis(500)).await;
-        PENDING.store(false, Ordering::SeqCst);
+        if let Ok(mut p) = PENDING.lock() {
+            p.remove(&zone_id);
+        }
         let opts = RecomputeOptions {
             open_visits: true,
             ..Default::default()
