@@ -72,7 +72,8 @@ fn periods_between(kind: &str, earlier: Date, later: Date) -> i64 {
     }
 }
 
-fn year_before(d: Date) -> Date {
+/// The same day a year earlier (29 February → 28 February).
+pub fn year_before(d: Date) -> Date {
     d.replace_year(d.year() - 1).unwrap_or_else(|_| {
         d.replace_day(28)
             .and_then(|x| x.replace_year(d.year() - 1))

@@ -13,6 +13,7 @@ both_backends!(
     indicator_formulas_values_and_corrections,
     bands_history_and_warnings_open_visit_tasks,
     export_is_a_workbook_of_the_filtered_list,
+    every_new_endpoint_refuses_the_wrong_role_and_bad_input,
 );
 
 /// Valid credit codes built from a 17-character body (the check character computed).
@@ -872,4 +873,229 @@ async fn export_is_a_workbook_of_the_filtered_list(app: TestApp) {
         .await;
     assert_eq!(pv["to_insert"], 0, "{pv}");
     assert_eq!(pv["to_update"].as_i64().unwrap(), expected, "{pv}");
+}
+
+/// Each write of the registry, imports, indicators and bands is refused to a role without the
+/// permission (403, Chinese message) and answers bad input with a stable code naming the field;
+/// a handler of one street cannot read another street's enterprise's series (404).
+async fn every_new_endpoint_refuses_the_wrong_role_and_bad_input(app: TestApp) {
+    let admin = app.login("admin").await;
+    let dispatcher = app.login("dispatcher").await;
+    let forbidden = |r: (StatusCode, Value)| {
+        assert_error(
+            &r,
+            StatusCode::FORBIDDEN,
+            r.1["code"].as_str().unwrap_or(""),
+            None,
+        );
+        assert!(
+            r.1["code"].as_str().unwrap().starts_with("auth."),
+            "{}",
+            r.1
+        );
+    };
+    let indicator =
+        json!({ "code": "zgrs", "name": "在岗人数", "kind": "reported", "period": "month" });
+    forbidden(
+        app.post(
+            &dispatcher,
+            "/api/v1/enterprises",
+            json!({ "uscc": uscc("91340100MA2TEXT02"), "name": "某公司" }),
+        )
+        .await,
+    );
+    forbidden(
+        put(
+            &app,
+            &dispatcher,
+            "/api/v1/enterprise-tags",
+            json!({ "tags": ["外资"] }),
+        )
+        .await,
+    );
+    forbidden(
+        app.post(&dispatcher, "/api/v1/indicators", indicator.clone())
+            .await,
+    );
+    forbidden(
+        put(
+            &app,
+            &dispatcher,
+            "/api/v1/indicators/zgrs",
+            indicator.clone(),
+        )
+        .await,
+    );
+    forbidden(
+        app.post(
+            &dispatcher,
+            "/api/v1/indicators/values",
+            json!({ "values": [] }),
+        )
+        .await,
+    );
+    forbidden(
+        app.post(&dispatcher, "/api/v1/bands/recompute", json!({}))
+            .await,
+    );
+    let (_, rules) = app.get(&dispatcher, "/api/v1/bands/rules").await;
+    forbidden(put(&app, &dispatcher, "/api/v1/bands/rules", rules).await);
+    forbidden(upload(&app, &dispatcher, "enterprises", "名录.csv", csv(&[])).await);
+    forbidden(app.get(&dispatcher, "/api/v1/imports").await);
+    let (_, up) = upload(
+        &app,
+        &admin,
+        "enterprises",
+        "名录.csv",
+        csv(&[["1", &uscc("91340100MA2TEXT03"), "某公司", "5", "2020-01-01"]]),
+    )
+    .await;
+    let id = up["id"].as_str().unwrap().to_string();
+    forbidden(app.get(&dispatcher, &format!("/api/v1/imports/{id}")).await);
+    forbidden(
+        app.post(
+            &dispatcher,
+            &format!("/api/v1/imports/{id}/preview"),
+            json!({ "mapping": up["mapping"] }),
+        )
+        .await,
+    );
+    forbidden(
+        app.post(
+            &dispatcher,
+            &format!("/api/v1/imports/{id}/confirm"),
+            json!({}),
+        )
+        .await,
+    );
+
+    // bad input: a stable code and the field, in Chinese
+    let bad = |r: (StatusCode, Value), code: &str, field: &str| {
+        assert_error(&r, StatusCode::UNPROCESSABLE_ENTITY, code, Some(field))
+    };
+    bad(
+        app.post(
+            &admin,
+            "/api/v1/indicators",
+            json!({ "code": "1x", "name": "错", "kind": "reported", "period": "month" }),
+        )
+        .await,
+        "validation.code",
+        "code",
+    );
+    bad(
+        app.post(
+            &admin,
+            "/api/v1/indicators",
+            json!({ "code": "x1", "name": "错", "kind": "reported", "period": "year" }),
+        )
+        .await,
+        "validation.period",
+        "period",
+    );
+    bad(
+        app.post(
+            &admin,
+            "/api/v1/indicators",
+            json!({ "code": "x1", "name": "错", "kind": "guess", "period": "month" }),
+        )
+        .await,
+        "validation.kind",
+        "kind",
+    );
+    bad(
+        app.post(&admin, "/api/v1/indicators/values", json!({ "values": [] }))
+            .await,
+        "validation.values",
+        "values",
+    );
+    bad(app.post(&admin, "/api/v1/enterprises", json!({ "uscc": uscc("91340100MA2TEXT04"), "name": "某公司", "founded_on": "2020-02-30" })).await, "validation.date", "founded_on");
+    bad(
+        app.post(
+            &admin,
+            "/api/v1/enterprises",
+            json!({ "uscc": uscc("91340100MA2TEXT04"), "name": "某公司", "employees": -3 }),
+        )
+        .await,
+        "validation.range",
+        "employees",
+    );
+    bad(app.post(&admin, "/api/v1/enterprises", json!({ "uscc": uscc("91340100MA2TEXT04"), "name": "某公司", "contact_phone": "12345" })).await, "validation.phone.format", "contact_phone");
+    bad(
+        app.post(
+            &admin,
+            "/api/v1/enterprises",
+            json!({ "uscc": uscc("91340100MA2TEXT04") }),
+        )
+        .await,
+        "validation.required",
+        "name",
+    );
+    bad(
+        put(
+            &app,
+            &admin,
+            "/api/v1/enterprise-tags",
+            json!({ "tags": [""] }),
+        )
+        .await,
+        "validation.tag",
+        "tags",
+    );
+    bad(
+        upload(&app, &admin, "everything", "名录.csv", csv(&[])).await,
+        "validation.import_kind",
+        "kind",
+    );
+    bad(
+        app.post(
+            &admin,
+            &format!("/api/v1/imports/{id}/preview"),
+            json!({ "mapping": { "name": "单位详细名称" } }),
+        )
+        .await,
+        "validation.mapping",
+        "mapping",
+    );
+    let (s, v) = app.get(&admin, "/api/v1/enterprises?industry=C%2539").await;
+    assert_eq!(
+        (s, v["field"].as_str()),
+        (StatusCode::UNPROCESSABLE_ENTITY, Some("industry")),
+        "{v}"
+    );
+
+    // a street handler sees its own street's enterprises only
+    let xy = app.unit_id("向阳街道").await;
+    let other = app
+        .store
+        .list_enterprises(
+            app.zone_id,
+            &jiban_store::enterprises::Visibility::Zone,
+            &Default::default(),
+            jiban_store::Page::new(Some(1), Some(200)),
+        )
+        .await
+        .unwrap()
+        .0
+        .into_iter()
+        .find(|e| e.street_id.is_some() && e.street_id != Some(xy))
+        .unwrap();
+    let handler = app.login("handler_xy").await;
+    for path in ["indicators", "timeline"] {
+        let (s, v) = app
+            .get(
+                &handler,
+                &format!("/api/v1/enterprises/{}/{path}", other.id),
+            )
+            .await;
+        assert_eq!(s, StatusCode::NOT_FOUND, "{path}: {v}");
+    }
+    let r = app
+        .patch(
+            &handler,
+            &format!("/api/v1/enterprises/{}", other.id),
+            json!({ "name": "x" }),
+        )
+        .await;
+    assert_eq!(r.0, StatusCode::FORBIDDEN, "{}", r.1);
 }

@@ -542,7 +542,7 @@ pub async fn enterprise_series(
                         let i = by_name.get(name)?;
                         let p = match when {
                             When::Current => period,
-                            When::LastYear => period.replace_year(period.year() - 1).ok()?,
+                            When::LastYear => crate::bands::year_before(period),
                         };
                         current.get(&(i.id, p)).copied()
                     });
