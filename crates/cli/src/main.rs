@@ -58,7 +58,7 @@ enum Cmd {
     },
     /// Rebuild the full-text index (after changing the domain dictionary), with a progress bar.
     Reindex {
-        /// Only `cases` or `enterprises` (default: both).
+        /// Only `cases`, `enterprises` or `policies` (default: all).
         #[arg(long)]
         only: Option<String>,
     },
@@ -317,10 +317,12 @@ async fn reindex(cfg: Config, only: Option<&str>) -> anyhow::Result<()> {
         None => vec![
             (SearchKind::Cases, "诉求"),
             (SearchKind::Enterprises, "企业"),
+            (SearchKind::Policies, "政策"),
         ],
         Some("cases") => vec![(SearchKind::Cases, "诉求")],
         Some("enterprises") => vec![(SearchKind::Enterprises, "企业")],
-        Some(other) => bail!("--only 应为 cases 或 enterprises，收到“{other}”"),
+        Some("policies") => vec![(SearchKind::Policies, "政策")],
+        Some(other) => bail!("--only 应为 cases、enterprises 或 policies，收到“{other}”"),
     };
     let store = jiban_server::open_store(&cfg).await?;
     for (kind, label) in kinds {
@@ -452,12 +454,13 @@ async fn serve(cfg: Config, demo: bool) -> anyhow::Result<()> {
 
 fn print_demo(s: &jiban_server::demo::DemoSummary) {
     println!(
-        "已加载演示园区“{}”：{} 个组织单元，{} 家企业，{} 件诉求，{} 条运行预警，{} 个账号（密码均为 {}）",
+        "已加载演示园区“{}”：{} 个组织单元，{} 家企业，{} 件诉求，{} 条运行预警，{} 份惠企政策，{} 个账号（密码均为 {}）",
         s.zone_name,
         s.units,
         s.enterprises,
         s.cases,
         s.warnings,
+        s.policies,
         s.accounts.len(),
         jiban_demo::DEMO_PASSWORD
     );

@@ -91,8 +91,10 @@ impl Role {
     /// |---|---|
     /// | admin | all |
     /// | leader, supervisor | `org.read`, `enterprise.read`, `audit.read`, `token.self` |
-    /// | dispatcher, intake, dept_head | `org.read`, `enterprise.read`, `token.self` |
-    /// | handler, grid_worker, enterprise | `enterprise.read`, `token.self` |
+    /// | dispatcher, intake | `org.read`, `enterprise.read`, `token.self`, `case.read` |
+    /// | dept_head | the same and `policy.write` |
+    /// | handler | `enterprise.read`, `token.self`, `case.read`, `policy.write` |
+    /// | grid_worker, enterprise | `enterprise.read`, `token.self`, `case.read` |
     ///
     /// Reading an enterprise is still limited by the [`DataScope`].
     pub const fn permissions(self) -> &'static [Permission] {
@@ -102,12 +104,10 @@ impl Role {
             Role::Leader | Role::Supervisor => {
                 &[OrgRead, EnterpriseRead, AuditRead, TokenSelf, CaseRead]
             }
-            Role::Dispatcher | Role::Intake | Role::DeptHead => {
-                &[OrgRead, EnterpriseRead, TokenSelf, CaseRead]
-            }
-            Role::Handler | Role::GridWorker | Role::Enterprise => {
-                &[EnterpriseRead, TokenSelf, CaseRead]
-            }
+            Role::Dispatcher | Role::Intake => &[OrgRead, EnterpriseRead, TokenSelf, CaseRead],
+            Role::DeptHead => &[OrgRead, EnterpriseRead, TokenSelf, CaseRead, PolicyWrite],
+            Role::Handler => &[EnterpriseRead, TokenSelf, CaseRead, PolicyWrite],
+            Role::GridWorker | Role::Enterprise => &[EnterpriseRead, TokenSelf, CaseRead],
         }
     }
 
@@ -151,11 +151,14 @@ pub enum Permission {
     RoutingWrite,
     /// `indicator.write` — define operating indicators and the colour-band rules (五色图).
     IndicatorWrite,
+    /// `policy.write` — enter policies, push them, review applications and record payouts (the
+    /// handler must also belong to a department or the zone; see docs/POLICIES.md).
+    PolicyWrite,
 }
 
 impl Permission {
     /// All permissions.
-    pub const ALL: [Permission; 13] = [
+    pub const ALL: [Permission; 14] = [
         Permission::OrgRead,
         Permission::OrgWrite,
         Permission::UserRead,
@@ -169,6 +172,7 @@ impl Permission {
         Permission::SlaWrite,
         Permission::RoutingWrite,
         Permission::IndicatorWrite,
+        Permission::PolicyWrite,
     ];
 
     /// Stable dotted code, e.g. `org.read`.
@@ -187,6 +191,7 @@ impl Permission {
             Permission::SlaWrite => "sla.write",
             Permission::RoutingWrite => "routing.write",
             Permission::IndicatorWrite => "indicator.write",
+            Permission::PolicyWrite => "policy.write",
         }
     }
 
@@ -206,6 +211,7 @@ impl Permission {
             Permission::SlaWrite => "维护办理时限",
             Permission::RoutingWrite => "维护派单规则",
             Permission::IndicatorWrite => "维护运行指标与色标规则",
+            Permission::PolicyWrite => "维护惠企政策与审核申报",
         }
     }
 }
@@ -321,13 +327,21 @@ mod tests {
             Role::Supervisor.permissions(),
             [OrgRead, EnterpriseRead, AuditRead, TokenSelf, CaseRead]
         );
-        for r in [Role::Dispatcher, Role::Intake, Role::DeptHead] {
+        for r in [Role::Dispatcher, Role::Intake] {
             assert_eq!(
                 r.permissions(),
                 [OrgRead, EnterpriseRead, TokenSelf, CaseRead]
             );
         }
-        for r in [Role::Handler, Role::GridWorker, Role::Enterprise] {
+        assert_eq!(
+            Role::DeptHead.permissions(),
+            [OrgRead, EnterpriseRead, TokenSelf, CaseRead, PolicyWrite]
+        );
+        assert_eq!(
+            Role::Handler.permissions(),
+            [EnterpriseRead, TokenSelf, CaseRead, PolicyWrite]
+        );
+        for r in [Role::GridWorker, Role::Enterprise] {
             assert_eq!(r.permissions(), [EnterpriseRead, TokenSelf, CaseRead]);
         }
         for r in Role::ALL {
@@ -335,6 +349,10 @@ mod tests {
             assert_eq!(r.has(SlaWrite), r == Role::Admin);
             assert_eq!(r.has(OrgWrite), r == Role::Admin);
             assert_eq!(r.has(CalendarWrite), r == Role::Admin);
+            assert_eq!(
+                r.has(PolicyWrite),
+                matches!(r, Role::Admin | Role::DeptHead | Role::Handler)
+            );
         }
     }
 

@@ -4,6 +4,8 @@
 //! tree of 云岭经济技术开发区管理委员会 (14 functional departments, 4 streets, 16 communities and
 //! villages, 53 grids), thousands of enterprises with valid 统一社会信用代码, and a set of demo
 //! accounts. The store/cli load it into a database; tests use it as a fixture.
+//! [`policies::policies`] adds the zone's policy library (twenty policies with their items and
+//! eligibility rules), and [`operation`] a year of operating data.
 //!
 //! **Deterministic:** the same `seed` and `enterprise_count` give the same [`DemoZone`], byte for
 //! byte (ChaCha8 random numbers; no hash-map iteration order involved). The org tree and the
@@ -35,6 +37,7 @@
 
 mod enterprises;
 pub mod operation;
+pub mod policies;
 mod words;
 
 use jiban_core::org::UnitKind;
@@ -111,8 +114,17 @@ pub struct EnterpriseSpec {
     pub industry_code: String,
     /// 从业人员, 人.
     pub employees: i64,
-    /// 营业收入 of the last year, 万元.
+    /// 营业收入 of this year (the latest annual figure, the one the size class is computed
+    /// from), 万元.
     pub revenue_wan: f64,
+    /// 营业收入 of the year before [`revenue_wan`](Self::revenue_wan), 万元; `None` when not
+    /// known (founded this year, or not reported — about one enterprise in ten). Growth lies
+    /// between −30 % and +40 %.
+    pub revenue_last_year_wan: Option<f64>,
+    /// 研发费用 of this year, 万元; `None` when not reported (about four in ten, mostly outside
+    /// manufacturing, software and research). Typically 0.5 %–8 % of revenue, 3 % and more for
+    /// 高新技术企业 and 专精特新 firms.
+    pub rd_spend_wan: Option<f64>,
     /// 资产总额, 万元.
     pub assets_wan: f64,
     /// Computed by [`jiban_core::size::classify`] from the three metrics above.
@@ -184,7 +196,7 @@ pub fn generate(seed: u64, enterprise_count: usize) -> DemoZone {
     let mut rng = ChaCha8Rng::seed_from_u64(seed);
     let (zone, units) = org_tree();
     let grids = enterprises::grid_cells();
-    let enterprises = enterprises::generate(&mut rng, &grids, enterprise_count);
+    let enterprises = enterprises::generate(&mut rng, seed, &grids, enterprise_count);
     let accounts = accounts(&units, &enterprises);
     DemoZone {
         zone,
@@ -489,6 +501,41 @@ mod tests {
                 "{s}"
             );
         }
+    }
+
+    #[test]
+    fn financial_facts_are_plausible() {
+        let z = standard();
+        let n = z.enterprises.len() as f64;
+        let last_year: Vec<f64> = z
+            .enterprises
+            .iter()
+            .filter_map(|e| e.revenue_last_year_wan.map(|l| e.revenue_wan / l - 1.0))
+            .collect();
+        let share = last_year.len() as f64 / n;
+        assert!((0.85..0.95).contains(&share), "last year {share}");
+        assert!(last_year.iter().all(|g| (-0.31..=0.41).contains(g)));
+        let strong = last_year.iter().filter(|g| **g >= 0.25).count() as f64 / n;
+        assert!((0.02..0.1).contains(&strong), "strong growers {strong}");
+        assert!(last_year.iter().any(|g| *g < -0.1));
+
+        let with_rd = z.enterprises.iter().filter(|e| e.rd_spend_wan.is_some());
+        let share = with_rd.clone().count() as f64 / n;
+        assert!((0.55..0.65).contains(&share), "R&D {share}");
+        for e in with_rd {
+            let intensity = e.rd_spend_wan.unwrap() / e.revenue_wan;
+            assert!((0.004..0.09).contains(&intensity), "{} {intensity}", e.name);
+            assert_eq!(e.uscc.entity_type(), '1', "{}", e.name);
+        }
+        let tech: Vec<&EnterpriseSpec> = z
+            .enterprises
+            .iter()
+            .filter(|e| e.tags.iter().any(|t| t == "高新技术企业"))
+            .collect();
+        let tech_rd = tech.iter().filter(|e| e.rd_spend_wan.is_some()).count();
+        assert!(tech_rd as f64 > 0.9 * tech.len() as f64);
+        let showcase = &z.enterprises[0];
+        assert!(showcase.revenue_last_year_wan.is_some() && showcase.rd_spend_wan.is_some());
     }
 
     #[test]

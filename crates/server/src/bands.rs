@@ -486,32 +486,24 @@ async fn open_visit(
     Ok(())
 }
 
-/// Zones with a recompute already scheduled on this node.
-static PENDING: std::sync::LazyLock<std::sync::Mutex<std::collections::HashSet<Uuid>>> =
-    std::sync::LazyLock::new(Default::default);
-
 /// Recomputes the zone's bands a moment from now on a background task (values just arrived);
 /// several calls in a row for one zone give one recompute.
 pub fn recompute_soon(state: &AppState, zone_id: Uuid) {
-    if !PENDING
-        .lock()
-        .map(|mut p| p.insert(zone_id))
-        .unwrap_or(false)
-    {
-        return;
-    }
     let state = state.clone();
-    tokio::spawn(async move {
-        tokio::time::sleep(std::time::Duration::from_millis(500)).await;
-        if let Ok(mut p) = PENDING.lock() {
-            p.remove(&zone_id);
-        }
-        let opts = RecomputeOptions {
-            open_visits: true,
-            ..Default::default()
-        };
-        if let Err(e) = recompute(&state, zone_id, opts).await {
-            tracing::warn!(error = %e, "band recompute failed");
-        }
-    });
+    crate::debounce::soon(
+        "bands",
+        zone_id,
+        std::time::Duration::from_millis(500),
+        move || async move {
+            let opts = RecomputeOptions {
+                open_visits: true,
+                ..Default::default()
+            };
+            if let Err(e) = recompute(&state, zone_id, opts).await {
+                tracing::warn!(error = %e, "band recompute failed");
+            }
+            // bands are facts of the policy rules
+            crate::policies::recompute_soon(&state, zone_id);
+        },
+    );
 }

@@ -31,6 +31,8 @@ pub struct DemoSummary {
     pub cases: usize,
     /// Early warnings raised by the demo's operating data.
     pub warnings: usize,
+    /// Policies of the demo's library.
+    pub policies: usize,
 }
 
 /// True when the database holds no zone yet.
@@ -89,7 +91,184 @@ pub async fn load(store: &Store) -> anyhow::Result<DemoSummary> {
         .date();
     let last_month = (today.replace_day(1)? - time::Duration::days(1)).replace_day(1)?;
     summary.warnings = load_operation(store, &demo, last_month).await?;
+    summary.policies = load_policies(store, today).await?;
     Ok(summary)
+}
+
+/// The demo's policy library (`jiban_demo::policies`), matched against the enterprises, with a
+/// few applications in every state, payouts and one push, so that every page has something
+/// to show. Returns the number of policies.
+pub async fn load_policies(store: &Store, today: time::Date) -> anyhow::Result<usize> {
+    use jiban_store::policies::{ItemAudience, ItemWrite, Material, NewApplication, PolicyWrite};
+    let zone = store.zones().await?.into_iter().next().context("zone")?;
+    let state = crate::state::AppState::new(store.clone(), crate::config::Config::default());
+    let units: HashMap<String, Uuid> = store
+        .org_units(zone.id)
+        .await?
+        .into_iter()
+        .map(|u| (u.code, u.id))
+        .collect();
+    let admin = store
+        .user_by_username("admin")
+        .await?
+        .context("demo admin account")?;
+    let specs = jiban_demo::policies::policies(today);
+    let mut tx = store.begin().await?;
+    for spec in &specs {
+        let w = PolicyWrite {
+            title: spec.title.clone(),
+            issuer: spec.issuer.clone(),
+            doc_no: spec.doc_no.clone(),
+            issued_on: spec.issued_on,
+            effective_on: spec.effective_on,
+            expires_on: spec.expires_on,
+            apply_from: spec.apply_from,
+            apply_to: spec.apply_to,
+            body: spec.body.clone(),
+            status: spec.status.to_string(),
+        };
+        let id = tx.insert_policy(zone.id, &w, admin.id).await?;
+        let items = spec
+            .items
+            .iter()
+            .map(|it| {
+                Ok(ItemWrite {
+                    id: None,
+                    title: it.title.clone(),
+                    summary: it.summary.clone(),
+                    benefit_type: it.benefit_type.to_string(),
+                    amount: serde_json::to_value(&it.amount)?,
+                    rule: serde_json::to_value(&it.rule)?,
+                    materials: it.materials.clone(),
+                    dept_id: *units
+                        .get(&it.dept_code)
+                        .with_context(|| format!("demo department {}", it.dept_code))?,
+                    auto_grant: it.auto_grant,
+                    review_days: i64::from(it.review_days),
+                })
+            })
+            .collect::<anyhow::Result<Vec<_>>>()?;
+        tx.save_policy_items(zone.id, id, &items).await?;
+    }
+    tx.commit().await?;
+    crate::policies::recompute(&state, zone.id)
+        .await
+        .map_err(|e| anyhow::anyhow!("policy matching: {e}"))?;
+
+    // a few applications in every state on the first items that need one, and one push
+    let items = store.open_policy_items(zone.id, today).await?;
+    let cal = WorkCalendar::china_default();
+    let states = [
+        "submitted",
+        "submitted",
+        "approved",
+        "paid",
+        "returned",
+        "refused",
+    ];
+    let mut tx = store.begin().await?;
+    let mut pushed = false;
+    for (k, item) in items.iter().filter(|i| !i.auto_grant).take(6).enumerate() {
+        let (rows, _) = store
+            .item_enterprises(
+                item.id,
+                ItemAudience::Qualified,
+                None,
+                jiban_store::Page::new(Some(1), Some(40)),
+            )
+            .await?;
+        // leave the enterprise of the demo's enterprise account to the people trying the portal
+        let rows: Vec<_> = rows.into_iter().skip(2).collect();
+        for (j, r) in rows.iter().take(states.len()).enumerate() {
+            let status = states[(j + k) % states.len()];
+            let materials = item
+                .materials
+                .0
+                .iter()
+                .map(|m| Material {
+                    name: m.clone(),
+                    text: format!("已按要求准备{m}，详见上传文件"),
+                })
+                .collect();
+            let aid = tx
+                .insert_policy_application(&NewApplication {
+                    zone_id: zone.id,
+                    item_id: item.id,
+                    enterprise_id: r.enterprise_id,
+                    status: "submitted".into(),
+                    source: "portal".into(),
+                    materials,
+                    note: None,
+                    expected_amount_wan: r.amount_wan,
+                    review_due: Some(cal.add_workdays(today, item.review_days as u32)),
+                    created_by: admin.id,
+                })
+                .await?;
+            tx.add_policy_application_event(aid, None, &r.name, "submit", None)
+                .await?;
+            let reviewer = format!("{}（演示数据）", item.dept_name.clone().unwrap_or_default());
+            match status {
+                "approved" | "paid" => {
+                    tx.review_policy_application(aid, "approved", None, true, admin.id)
+                        .await?;
+                    tx.add_policy_application_event(aid, None, &reviewer, "pass", None)
+                        .await?;
+                    if status == "paid" {
+                        let amount = r.amount_wan.unwrap_or(5.0).max(0.5);
+                        tx.pay_policy_application(aid, amount, today, admin.id)
+                            .await?;
+                        tx.add_policy_application_event(
+                            aid,
+                            None,
+                            &reviewer,
+                            "payout",
+                            Some(&format!("{amount} 万元，{today}")),
+                        )
+                        .await?;
+                    }
+                }
+                "returned" | "refused" => {
+                    let (st, why) = if status == "returned" {
+                        ("returned", "请补充近三年研发费用专项审计报告")
+                    } else {
+                        (
+                            "refused",
+                            "经核查，申报主体存在未办结的行政处罚，暂不予支持",
+                        )
+                    };
+                    tx.review_policy_application(aid, st, Some(why), true, admin.id)
+                        .await?;
+                    tx.add_policy_application_event(
+                        aid,
+                        None,
+                        &reviewer,
+                        if st == "returned" { "return" } else { "refuse" },
+                        Some(why),
+                    )
+                    .await?;
+                }
+                _ => {}
+            }
+        }
+        if !pushed {
+            let targets: Vec<Uuid> = rows
+                .iter()
+                .skip(states.len())
+                .map(|r| r.enterprise_id)
+                .collect();
+            tx.insert_policy_pushes(
+                zone.id,
+                item.id,
+                &targets,
+                Some("请符合条件的企业及时申报"),
+                admin.id,
+            )
+            .await?;
+            pushed = true;
+        }
+    }
+    tx.commit().await?;
+    Ok(specs.len())
 }
 
 /// The operating data of the demo zone: tag vocabulary, map, indicator definitions, fifteen
@@ -337,6 +516,8 @@ pub async fn load_zone(store: &Store, demo: &DemoZone) -> anyhow::Result<DemoSum
             lat: Some(e.lat),
             uscc_exception: None,
             service_staff_id: None,
+            revenue_last_year_wan: e.revenue_last_year_wan,
+            rd_spend_wan: e.rd_spend_wan,
         })
         .collect();
     let enterprise_ids = tx.insert_enterprises(&rows).await?;
@@ -382,6 +563,7 @@ pub async fn load_zone(store: &Store, demo: &DemoZone) -> anyhow::Result<DemoSum
     tx.commit().await?;
     Ok(DemoSummary {
         warnings: 0,
+        policies: 0,
         zone_id: zone.id,
         zone_name: zone.name,
         units: by_code.len(),

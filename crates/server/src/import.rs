@@ -266,6 +266,18 @@ pub const ENTERPRISE_FIELDS: &[FieldSpec] = &[
         &["营业收入", "营业收入(万元)", "主营业务收入"],
     ),
     f(
+        "revenue_last_year_wan",
+        "上年营业收入（万元）",
+        false,
+        &["上年营业收入", "去年营业收入", "上年营业收入(万元)"],
+    ),
+    f(
+        "rd_spend_wan",
+        "研发费用（万元）",
+        false,
+        &["研发费用", "研发费用(万元)", "研究开发费用", "R&D经费支出"],
+    ),
+    f(
         "assets_wan",
         "资产总额（万元）",
         false,
@@ -486,6 +498,8 @@ pub struct EnterpriseFields {
     pub industry_code: Option<String>,
     pub employees: Option<Option<i64>>,
     pub revenue_wan: Option<Option<f64>>,
+    pub revenue_last_year_wan: Option<Option<f64>>,
+    pub rd_spend_wan: Option<Option<f64>>,
     pub assets_wan: Option<Option<f64>>,
     pub tags: Option<Vec<String>>,
     pub contact_name: Option<String>,
@@ -590,6 +604,8 @@ fn enterprise_row(
     };
     out.registered_capital_wan = num("registered_capital_wan", "注册资本", 0.0, 1e9);
     out.revenue_wan = num("revenue_wan", "营业收入", -1e9, 1e10);
+    out.revenue_last_year_wan = num("revenue_last_year_wan", "上年营业收入", -1e9, 1e10);
+    out.rd_spend_wan = num("rd_spend_wan", "研发费用", 0.0, 1e10);
     out.assets_wan = num("assets_wan", "资产总额", -1e9, 1e10);
     out.lon = num("lon", "经度", 73.0, 136.0);
     out.lat = num("lat", "纬度", 3.0, 54.0);
@@ -779,6 +795,8 @@ pub fn merge_enterprise(
     set!(industry_code, "行业代码", s);
     set!(employees, "从业人员", oi);
     set!(revenue_wan, "营业收入（万元）", of);
+    set!(revenue_last_year_wan, "上年营业收入（万元）", of);
+    set!(rd_spend_wan, "研发费用（万元）", of);
     set!(assets_wan, "资产总额（万元）", of);
     set!(contact_name, "联系人", s);
     set!(contact_phone, "联系电话", s);
@@ -832,6 +850,8 @@ pub fn new_enterprise(zone_id: Uuid, r: &EnterpriseFields) -> NewEnterprise {
         lat: r.lat.flatten(),
         uscc_exception: None,
         service_staff_id: None,
+        revenue_last_year_wan: r.revenue_last_year_wan.flatten(),
+        rd_spend_wan: r.rd_spend_wan.flatten(),
     }
 }
 
@@ -1126,6 +1146,7 @@ pub async fn run_job(state: &AppState, p: &Principal, job_id: Uuid) -> ApiResult
         done += chunk.len() as i64;
         state.store.set_import_progress(job_id, done).await?;
     }
+    crate::policies::recompute_soon(state, zone_id);
     Ok((inserted, updated))
 }
 

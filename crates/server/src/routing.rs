@@ -405,6 +405,13 @@ pub async fn run_nightly(state: crate::state::AppState) {
                 }
                 Err(e) => tracing::warn!(zone = %z.code, error = %e, "band recompute failed"),
             }
+            // application windows open and close with the date
+            match crate::policies::recompute(&state, z.id).await {
+                Ok(r) => {
+                    tracing::info!(zone = %z.code, matches = r.matches, "policy matches recomputed")
+                }
+                Err(e) => tracing::warn!(zone = %z.code, error = %e, "policy matching failed"),
+            }
         }
     }
 }

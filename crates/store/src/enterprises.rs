@@ -67,6 +67,10 @@ pub struct EnterpriseRow {
     pub band: Option<String>,
     pub band_score: Option<f64>,
     pub band_since: Option<OffsetDateTime>,
+    /// 去年营业收入, 万元 (policy rules: growth; amounts).
+    pub revenue_last_year_wan: Option<f64>,
+    /// 研发费用 this year, 万元 (policy rules: R&D intensity; amounts).
+    pub rd_spend_wan: Option<f64>,
     #[serde(skip)]
     #[sqlx(default)]
     pub total_count: i64,
@@ -79,7 +83,8 @@ macro_rules! enterprise_select {
              e.founded_on, e.address, e.grid_id, g.name AS grid_name, g.street_id, s.name AS street_name, \
              e.industry_code, e.employees, e.revenue_wan, e.assets_wan, e.size_class, e.tags, e.contact_name, \
              e.contact_phone, e.lon, e.lat, e.created_at, e.updated_at, e.uscc_exception, e.service_staff_id, \
-             su.display_name AS service_staff_name, e.band, e.band_score, e.band_since, COUNT(*) OVER () AS total_count \
+             su.display_name AS service_staff_name, e.band, e.band_score, e.band_since, e.revenue_last_year_wan, \
+             e.rd_spend_wan, COUNT(*) OVER () AS total_count \
              FROM enterprises e LEFT JOIN org_units g ON g.id = e.grid_id \
              LEFT JOIN org_units s ON s.id = g.street_id LEFT JOIN users su ON su.id = e.service_staff_id ",
             $where
@@ -126,6 +131,8 @@ pub struct NewEnterprise {
     pub lat: Option<f64>,
     pub uscc_exception: Option<String>,
     pub service_staff_id: Option<Uuid>,
+    pub revenue_last_year_wan: Option<f64>,
+    pub rd_spend_wan: Option<f64>,
 }
 
 /// Counts behind the workbench, within one visibility.
@@ -367,7 +374,7 @@ impl Tx {
                     "INSERT INTO enterprises (id, zone_id, uscc, name, former_names, legal_rep, \
                      registered_capital_wan, founded_on, address, grid_id, industry_code, employees, revenue_wan, \
                      assets_wan, size_class, tags, contact_name, contact_phone, lon, lat, created_at, updated_at, \
-                     uscc_exception, service_staff_id) ",
+                     uscc_exception, service_staff_id, revenue_last_year_wan, rd_spend_wan) ",
                 );
                 qb.push_values(chunk.iter().zip(chunk_ids), |mut b, (e, id)| {
                     b.push_bind(*id)
@@ -393,7 +400,9 @@ impl Tx {
                         .push_bind(t)
                         .push_bind(t)
                         .push_bind(e.uscc_exception.clone())
-                        .push_bind(e.service_staff_id);
+                        .push_bind(e.service_staff_id)
+                        .push_bind(e.revenue_last_year_wan)
+                        .push_bind(e.rd_spend_wan);
                 });
                 qb.build().execute(&mut *c).await.map(|r| r.rows_affected())
             })?;
@@ -412,7 +421,8 @@ impl Tx {
                  registered_capital_wan = $5, founded_on = $6, address = $7, grid_id = $8, industry_code = $9, \
                  employees = $10, revenue_wan = $11, assets_wan = $12, size_class = $13, tags = $14, \
                  contact_name = $15, contact_phone = $16, lon = $17, lat = $18, uscc_exception = $19, \
-                 service_staff_id = $20, updated_at = $21 WHERE id = $22",
+                 service_staff_id = $20, updated_at = $21, revenue_last_year_wan = $22, rd_spend_wan = $23 \
+                 WHERE id = $24",
             )
             .bind(&e.uscc)
             .bind(&e.name)
@@ -435,6 +445,8 @@ impl Tx {
             .bind(&e.uscc_exception)
             .bind(e.service_staff_id)
             .bind(now())
+            .bind(e.revenue_last_year_wan)
+            .bind(e.rd_spend_wan)
             .bind(e.id)
             .execute(&mut *c)
             .await

@@ -21,6 +21,7 @@ pub mod imports;
 pub mod indicators;
 pub mod jobs;
 pub mod org;
+pub mod policies;
 pub mod reference;
 pub mod routing;
 pub mod search;
@@ -360,6 +361,14 @@ impl Store {
         .await
         .map(|r| r.rows_affected()))?;
         for table in [
+            "policy_search",
+            "policy_files",
+            "policy_application_events",
+            "policy_applications",
+            "policy_pushes",
+            "policy_matches",
+            "policy_items",
+            "policies",
             "zone_geo",
             "warnings",
             "band_daily",
@@ -403,7 +412,7 @@ impl Store {
                 .map(|r| r.rows_affected()))?;
         }
         if !tx.is_postgres() {
-            for fts in ["case_fts", "enterprise_fts"] {
+            for fts in ["case_fts", "enterprise_fts", "policy_fts"] {
                 let sql = format!("INSERT INTO {fts} ({fts}) VALUES ('delete-all')");
                 with_tx!(&mut tx, |c| sqlx::query(sqlx::AssertSqlSafe(sql.clone()))
                     .execute(&mut *c)

@@ -39,6 +39,11 @@ const SQLITE: &[Source] = &[
         "registry",
         include_str!("../migrations/sqlite/0006_registry.sql"),
     ),
+    (
+        7,
+        "policies",
+        include_str!("../migrations/sqlite/0007_policies.sql"),
+    ),
 ];
 
 const POSTGRES: &[Source] = &[
@@ -71,6 +76,11 @@ const POSTGRES: &[Source] = &[
         6,
         "registry",
         include_str!("../migrations/postgres/0006_registry.sql"),
+    ),
+    (
+        7,
+        "policies",
+        include_str!("../migrations/postgres/0007_policies.sql"),
     ),
 ];
 

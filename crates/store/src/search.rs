@@ -25,6 +25,8 @@ use uuid::Uuid;
 pub enum SearchKind {
     Cases,
     Enterprises,
+    /// Policies: title, 文号 + issuer, full text.
+    Policies,
 }
 
 /// An SQL string literal of a compiled query (single quotes doubled, NULs dropped).
@@ -220,6 +222,40 @@ impl Tx {
         self.remove_doc(SearchKind::Enterprises, id).await
     }
 
+    /// (Re)writes the index entry of a policy (title; 文号 and issuer; full text and its items).
+    pub async fn index_policy(&mut self, id: Uuid) -> Result<()> {
+        let row: Option<(Uuid, String, String, String, String)> = with_tx!(self, |c| {
+            sqlx::query_as(
+                "SELECT zone_id, title, doc_no, issuer, body FROM policies WHERE id = $1",
+            )
+            .bind(id)
+            .fetch_optional(&mut *c)
+            .await
+        })?;
+        let Some((zone_id, title, doc_no, issuer, body)) = row else {
+            return self.remove_doc(SearchKind::Policies, id).await;
+        };
+        let items: Vec<(String, String)> = with_tx!(self, |c| {
+            sqlx::query_as("SELECT title, summary FROM policy_items WHERE policy_id = $1")
+                .bind(id)
+                .fetch_all(&mut *c)
+                .await
+        })?;
+        let s = segmenter();
+        let mut t = s.index_terms(&title);
+        for (it, _) in &items {
+            t.extend(s.index_terms(it));
+        }
+        let mut meta = s.index_terms(&issuer);
+        meta.extend(s.index_terms(&doc_no));
+        let mut text = s.index_terms(&body);
+        for (_, summary) in &items {
+            text.extend(s.index_terms(summary));
+        }
+        self.write_doc(SearchKind::Policies, id, zone_id, [&t, &meta, &text])
+            .await
+    }
+
     async fn write_doc(
         &mut self,
         kind: SearchKind,
@@ -305,6 +341,12 @@ fn names(kind: SearchKind) -> (&'static str, &'static str, &'static str, &'stati
             "enterprise_id",
             "name, former, address",
         ),
+        SearchKind::Policies => (
+            "policy_search",
+            "policy_fts",
+            "policy_id",
+            "title, meta, body",
+        ),
     }
 }
 
@@ -320,6 +362,7 @@ impl Store {
         let table = match kind {
             SearchKind::Cases => "cases",
             SearchKind::Enterprises => "enterprises",
+            SearchKind::Policies => "policies",
         };
         let count_sql = format!("SELECT COUNT(*) FROM {table}");
         let total: i64 = with_pool!(self, |p| sqlx::query_scalar(sqlx::AssertSqlSafe(
@@ -346,6 +389,7 @@ impl Store {
                 match kind {
                     SearchKind::Cases => tx.index_case(*id).await?,
                     SearchKind::Enterprises => tx.index_enterprise(*id).await?,
+                    SearchKind::Policies => tx.index_policy(*id).await?,
                 }
             }
             tx.commit().await?;
@@ -365,6 +409,29 @@ impl Store {
             &segmenter().query(q),
             identifier_query(q).as_deref(),
         ))
+    }
+
+    /// The match CTE of a policy search (`WITH m AS (SELECT sid, rank …)`, lower rank first), or
+    /// `None` when there is nothing to search. `$1` is the zone.
+    pub(crate) fn policy_search_cte(&self, q: Option<&str>) -> Option<String> {
+        let q = q.map(str::trim).filter(|q| !q.is_empty())?;
+        let query = segmenter().query(q);
+        let part = if query.is_empty() {
+            "SELECT id AS sid, 0 AS rank FROM policies WHERE 1 = 0".to_string()
+        } else if self.backend() == crate::Backend::Postgres {
+            format!(
+                "SELECT s.policy_id AS sid, -ts_rank_cd(s.doc, {q}::tsquery) AS rank FROM policy_search s \
+                 WHERE s.zone_id = $1 AND s.doc @@ {q}::tsquery",
+                q = sql_literal(&query.to_tsquery())
+            )
+        } else {
+            format!(
+                "SELECT s.policy_id AS sid, bm25(policy_fts, 4.0, 2.0, 1.0) AS rank FROM policy_fts \
+                 JOIN policy_search s ON s.id = policy_fts.rowid WHERE policy_fts MATCH {}",
+                sql_literal(&query.to_fts5())
+            )
+        };
+        Some(format!("WITH m AS ({part}) "))
     }
 
     /// The match CTE of an enterprise search, or `None` when there is nothing to search.

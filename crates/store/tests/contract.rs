@@ -114,6 +114,8 @@ fn enterprise(zone: &OrgUnitRow, grid: &OrgUnitRow, uscc: &str, name: &str) -> N
         lat: Some(31.8),
         uscc_exception: None,
         service_staff_id: None,
+        revenue_last_year_wan: None,
+        rd_spend_wan: None,
     }
 }
 

@@ -68,7 +68,7 @@ impl From<AttachmentRow> for AttachmentOut {
     }
 }
 
-fn blob_path(data_dir: &Path, sha: &str) -> PathBuf {
+pub(crate) fn blob_path(data_dir: &Path, sha: &str) -> PathBuf {
     data_dir.join("attachments").join(&sha[..2]).join(sha)
 }
 
@@ -100,38 +100,27 @@ fn make_thumbnail(src: &Path, dest: &Path) -> bool {
         .is_ok()
 }
 
-/// Uploads one file (`file` part; optional `note` part) to a case the caller can see.
-#[utoipa::path(post, path = "/api/v1/cases/{id}/attachments", tag = "诉求办理",
-    params(("id" = Uuid, Path, description = "诉求 id")),
-    request_body(content_type = "multipart/form-data", description = "file：附件（≤ 20 MB，图片/PDF/Office 文档）；note：说明（可选）"),
-    responses((status = 201, body = AttachmentOut), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody),
-        (status = 413, body = ErrorBody), (status = 422, body = ErrorBody)))]
-pub async fn upload(
-    State(state): State<AppState>,
-    p: Principal,
-    ApiPath(id): ApiPath<Uuid>,
-    mut form: Multipart,
-) -> ApiResult<(StatusCode, Json<AttachmentOut>)> {
-    p.require(Permission::CaseRead)?;
-    let case = state
-        .store
-        .case(p.zone_id(), &visibility(&p), id)
-        .await?
-        .ok_or_else(|| AppError::not_found("诉求"))?;
-    if CaseState::parse(&case.state).is_ok_and(|s| s.is_terminal()) {
-        return Err(AppError::Transition {
-            code: "case.closed",
-            message: "诉求已结束，不能再上传附件".into(),
-        });
-    }
-    if state.store.attachments(id).await?.len() >= MAX_PER_CASE {
-        return Err(AppError::invalid(
-            "validation.too_many",
-            "file",
-            format!("每件诉求最多 {MAX_PER_CASE} 个附件"),
-        ));
-    }
-    let data_dir = state.cfg.data_dir.clone();
+/// A file received from a multipart form and stored content-addressed under the data folder.
+pub struct Upload {
+    /// The cleaned file name.
+    pub name: String,
+    pub sha256: String,
+    pub size: u64,
+    /// (kind, content type) from the file's first bytes.
+    pub kind: (jiban_core::files::FileKind, &'static str),
+    /// Where the bytes are stored.
+    pub path: PathBuf,
+    /// The text parts named in `text_fields`.
+    pub fields: std::collections::HashMap<String, String>,
+}
+
+/// Reads a multipart form: one `file` part (at most [`MAX_BYTES`], checked by content) and the
+/// named text parts; stores the bytes content-addressed (the same bytes once).
+pub async fn receive_upload(
+    data_dir: &Path,
+    form: &mut Multipart,
+    text_fields: &[&str],
+) -> ApiResult<Upload> {
     let tmp_dir = data_dir.join("attachments").join("tmp");
     tokio::fs::create_dir_all(&tmp_dir).await.map_err(io)?;
     let bad_form = |e: axum::extract::multipart::MultipartError| {
@@ -144,14 +133,14 @@ pub async fn upload(
             }
         }
     };
-
-    let mut note = None;
+    let mut fields = std::collections::HashMap::new();
     let mut file: Option<(String, PathBuf, String, u64, Vec<u8>)> = None;
     while let Some(mut field) = form.next_field().await.map_err(bad_form)? {
         match field.name() {
-            Some("note") => {
+            Some(n) if text_fields.contains(&n) => {
+                let n = n.to_string();
                 let text = field.text().await.map_err(bad_form)?;
-                note = jiban_core::text::optional_line("note", "附件说明", Some(&text), 200)?;
+                fields.insert(n, text);
             }
             Some("file") if file.is_none() => {
                 let name = clean_file_name(field.file_name().unwrap_or(""))?;
@@ -200,7 +189,7 @@ pub async fn upload(
         }
     };
     // content-addressed: the same bytes are stored once
-    let dest = blob_path(&data_dir, &sha);
+    let dest = blob_path(data_dir, &sha);
     if tokio::fs::try_exists(&dest).await.map_err(io)? {
         let _ = tokio::fs::remove_file(&tmp).await;
     } else {
@@ -209,6 +198,56 @@ pub async fn upload(
             .map_err(io)?;
         tokio::fs::rename(&tmp, &dest).await.map_err(io)?;
     }
+    Ok(Upload {
+        name,
+        sha256: sha,
+        size,
+        kind,
+        path: dest,
+        fields,
+    })
+}
+
+/// Uploads one file (`file` part; optional `note` part) to a case the caller can see.
+#[utoipa::path(post, path = "/api/v1/cases/{id}/attachments", tag = "诉求办理",
+    params(("id" = Uuid, Path, description = "诉求 id")),
+    request_body(content_type = "multipart/form-data", description = "file：附件（≤ 20 MB，图片/PDF/Office 文档）；note：说明（可选）"),
+    responses((status = 201, body = AttachmentOut), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody),
+        (status = 413, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn upload(
+    State(state): State<AppState>,
+    p: Principal,
+    ApiPath(id): ApiPath<Uuid>,
+    mut form: Multipart,
+) -> ApiResult<(StatusCode, Json<AttachmentOut>)> {
+    p.require(Permission::CaseRead)?;
+    let case = state
+        .store
+        .case(p.zone_id(), &visibility(&p), id)
+        .await?
+        .ok_or_else(|| AppError::not_found("诉求"))?;
+    if CaseState::parse(&case.state).is_ok_and(|s| s.is_terminal()) {
+        return Err(AppError::Transition {
+            code: "case.closed",
+            message: "诉求已结束，不能再上传附件".into(),
+        });
+    }
+    if state.store.attachments(id).await?.len() >= MAX_PER_CASE {
+        return Err(AppError::invalid(
+            "validation.too_many",
+            "file",
+            format!("每件诉求最多 {MAX_PER_CASE} 个附件"),
+        ));
+    }
+    let data_dir = state.cfg.data_dir.clone();
+    let up = receive_upload(&data_dir, &mut form, &["note"]).await?;
+    let note = jiban_core::text::optional_line(
+        "note",
+        "附件说明",
+        up.fields.get("note").map(String::as_str),
+        200,
+    )?;
+    let (name, sha, size, kind, dest) = (up.name, up.sha256, up.size, up.kind, up.path);
     let has_thumb = if kind.0.is_image() {
         let (src, th) = (dest.clone(), thumb_path(&data_dir, &sha));
         let ok = tokio::task::spawn_blocking(move || th.exists() || make_thumbnail(&src, &th))
@@ -302,7 +341,7 @@ async fn visible(state: &AppState, p: &Principal, id: Uuid) -> ApiResult<Attachm
     Ok(a)
 }
 
-fn disposition(name: &str) -> HeaderValue {
+pub(crate) fn disposition(name: &str) -> HeaderValue {
     let encoded: String = name
         .bytes()
         .map(|b| {

@@ -45,6 +45,10 @@ pub struct EnterpriseOut {
     pub employees: Option<i64>,
     pub registered_capital_wan: Option<f64>,
     pub revenue_wan: Option<f64>,
+    /// 上年营业收入, 万元.
+    pub revenue_last_year_wan: Option<f64>,
+    /// 研发费用, 万元.
+    pub rd_spend_wan: Option<f64>,
     pub assets_wan: Option<f64>,
     pub tags: Vec<String>,
     pub founded_on: Option<Date>,
@@ -142,6 +146,8 @@ pub fn enterprise_out(p: &Principal, e: EnterpriseRow, rules: &BandRules) -> Ent
         employees: e.employees,
         registered_capital_wan: e.registered_capital_wan,
         revenue_wan: e.revenue_wan,
+        revenue_last_year_wan: e.revenue_last_year_wan,
+        rd_spend_wan: e.rd_spend_wan,
         assets_wan: e.assets_wan,
         tags: e.tags.0,
         founded_on: e.founded_on,
@@ -262,7 +268,7 @@ pub async fn get_enterprise(
     Ok(Json(enterprise_out(&p, e, &rules)))
 }
 
-async fn visible(state: &AppState, p: &Principal, id: Uuid) -> ApiResult<EnterpriseRow> {
+pub(crate) async fn visible(state: &AppState, p: &Principal, id: Uuid) -> ApiResult<EnterpriseRow> {
     state
         .store
         .enterprise(p.zone_id(), &p.visibility(), id)
@@ -307,7 +313,7 @@ fn workbook(rows: &[EnterpriseOut]) -> Result<Vec<u8>, rust_xlsxwriter::XlsxErro
     ws.set_name("企业名录")?;
     let head = Format::new().set_bold().set_background_color("#DCE6F2");
     // the headers are those the import recognises, so an export can be edited and re-imported
-    let cols: [(&str, f64); 22] = [
+    let cols: [(&str, f64); 24] = [
         ("统一社会信用代码", 22.0),
         ("企业名称", 32.0),
         ("曾用名", 20.0),
@@ -330,6 +336,8 @@ fn workbook(rows: &[EnterpriseOut]) -> Result<Vec<u8>, rust_xlsxwriter::XlsxErro
         ("运行色标", 8.0),
         ("经度", 11.0),
         ("纬度", 11.0),
+        ("上年营业收入（万元）", 14.0),
+        ("研发费用（万元）", 12.0),
     ];
     for (i, (name, width)) in cols.iter().enumerate() {
         ws.write_with_format(0, i as u16, *name, &head)?;
@@ -373,6 +381,8 @@ fn workbook(rows: &[EnterpriseOut]) -> Result<Vec<u8>, rust_xlsxwriter::XlsxErro
             (13, e.assets_wan),
             (20, e.lon),
             (21, e.lat),
+            (22, e.revenue_last_year_wan),
+            (23, e.rd_spend_wan),
         ] {
             if let Some(v) = v {
                 ws.write(row, c, v)?;
@@ -400,6 +410,10 @@ pub struct EnterpriseIn {
     pub industry_code: Option<String>,
     pub employees: Option<i64>,
     pub revenue_wan: Option<f64>,
+    /// 上年营业收入, 万元.
+    pub revenue_last_year_wan: Option<f64>,
+    /// 研发费用, 万元.
+    pub rd_spend_wan: Option<f64>,
     pub assets_wan: Option<f64>,
     pub tags: Option<Vec<String>>,
     pub contact_name: Option<String>,
@@ -543,6 +557,14 @@ async fn parse_in(
         1e9,
     )?;
     out.revenue_wan = range("revenue_wan", "营业收入", body.revenue_wan, -1e9, 1e10)?;
+    out.revenue_last_year_wan = range(
+        "revenue_last_year_wan",
+        "上年营业收入",
+        body.revenue_last_year_wan,
+        -1e9,
+        1e10,
+    )?;
+    out.rd_spend_wan = range("rd_spend_wan", "研发费用", body.rd_spend_wan, 0.0, 1e10)?;
     out.assets_wan = range("assets_wan", "资产总额", body.assets_wan, -1e9, 1e10)?;
     out.lon = range("lon", "经度", body.lon, 73.0, 136.0)?;
     out.lat = range("lat", "纬度", body.lat, 3.0, 54.0)?;
@@ -679,6 +701,8 @@ pub async fn create_enterprise(
     )
     .await?;
     tx.commit().await?;
+    // the registry facts decide which policies the enterprise qualifies for
+    crate::policies::recompute_soon(&state, p.zone_id());
     let e = visible(&state, &p, id).await?;
     let rules = crate::bands::rules(&state, p.zone_id()).await?;
     Ok((StatusCode::CREATED, Json(enterprise_out(&p, e, &rules))))
@@ -745,6 +769,7 @@ pub async fn update_enterprise(
         )
         .await?;
         tx.commit().await?;
+        crate::policies::recompute_soon(&state, p.zone_id());
     }
     let e = visible(&state, &p, id).await?;
     let rules = crate::bands::rules(&state, p.zone_id()).await?;
@@ -835,6 +860,7 @@ pub async fn put_tags(
     )
     .await?;
     tx.commit().await?;
+    crate::policies::recompute_soon(&state, p.zone_id());
     list_tags(State(state), p).await
 }
 

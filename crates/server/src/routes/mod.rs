@@ -12,6 +12,7 @@ pub mod imports;
 pub mod indicators;
 pub mod notifications;
 pub mod org;
+pub mod policies;
 pub mod reference;
 pub mod routing;
 pub mod users;
@@ -210,10 +211,35 @@ pub fn api_router() -> OpenApiRouter<AppState> {
         .routes(routes!(attachments::list))
         .routes(routes!(attachments::download))
         .routes(routes!(attachments::thumbnail))
+        // the policy library (policy_catalog, rules, matching, applications): docs/POLICIES.md
+        .routes(routes!(policies::catalog))
+        .routes(routes!(policies::check_rule))
+        .routes(routes!(policies::list_policies, policies::create_policy))
+        .routes(routes!(policies::get_policy, policies::put_policy))
+        .routes(routes!(policies::recompute_matches))
+        .routes(routes!(policies::download_policy_file))
+        .routes(routes!(policies::delete_policy_file))
+        .routes(routes!(policies::enterprise_policies))
+        .routes(routes!(policies::item_enterprises))
+        .routes(routes!(policies::export_item_enterprises))
+        .routes(routes!(policies::push_item))
+        .routes(routes!(policies::portal_pushes))
+        .routes(routes!(policies::read_push))
+        .routes(routes!(
+            policies::list_applications,
+            policies::create_application
+        ))
+        .routes(routes!(policies::get_application))
+        .routes(routes!(policies::review_application))
+        .routes(routes!(policies::resubmit_application))
+        .routes(routes!(policies::payout_application))
+        .routes(routes!(policies::auto_payout))
         .merge(
             // uploads may be larger than the 2 MB every other body is held to
             OpenApiRouter::new()
                 .routes(routes!(attachments::upload))
+                .routes(routes!(policies::upload_policy_file))
+                .routes(routes!(policies::upload_application_file))
                 .layer(axum::extract::DefaultBodyLimit::max(
                     attachments::MAX_BYTES as usize + 64 * 1024,
                 )),

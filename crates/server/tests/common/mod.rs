@@ -42,6 +42,8 @@ pub async fn spawn(backend: Backend, tweak: impl FnOnce(&mut Config)) -> Option<
     let mut cfg = Config {
         database_url: url,
         listen: "127.0.0.1:0".into(),
+        // uploaded files go to a folder of this test, not into the source tree
+        data_dir: std::env::temp_dir().join(format!("jiban-test-{}", uuid::Uuid::now_v7())),
         ..Config::default()
     };
     // tests run the nightly work themselves, when they mean to
