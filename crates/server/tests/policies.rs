@@ -281,6 +281,16 @@ async fn policy_loop_from_entry_to_payout(app: TestApp) {
     .await;
     assert_eq!(r.0, StatusCode::CREATED, "{}", r.1);
 
+    // one item, for staff only
+    let (s, it) = app
+        .get(&officer, &format!("/api/v1/policy-items/{a}"))
+        .await;
+    assert_eq!(s, StatusCode::OK, "{it}");
+    assert_eq!(it["policy_id"], pol["id"]);
+    assert_eq!(it["applied_count"], 1);
+    let r = app.get(&qiye, &format!("/api/v1/policy-items/{a}")).await;
+    assert_eq!(r.0, StatusCode::NOT_FOUND);
+
     // the item's lists: qualified, applied, not applied
     let (s, l) = app
         .get(

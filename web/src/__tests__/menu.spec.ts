@@ -8,13 +8,13 @@ const ADMIN = ['org.read', 'org.write', 'user.read', 'user.write', 'enterprise.r
 describe('filterMenu', () => {
   it('shows everything to an admin', () => {
     const m = filterMenu(MENU, ADMIN, 'admin')
-    expect(names(m)).toEqual(['workbench', 'enterprises', 'bands', 'warnings', 'admin', 'admin-org', 'admin-users', 'admin-audit'])
+    expect(names(m)).toEqual(['workbench', 'enterprises', 'bands', 'warnings', 'policy', 'policies', 'admin', 'admin-org', 'admin-users', 'admin-audit'])
     expect(m.find((x) => x.name === 'admin')!.title).toBe('系统管理')
   })
 
   it('drops the 系统管理 group when none of its pages are allowed', () => {
     const m = filterMenu(MENU, ['enterprise.read', 'token.self'], 'handler')
-    expect(names(m)).toEqual(['workbench', 'enterprises', 'bands', 'warnings'])
+    expect(names(m)).toEqual(['workbench', 'enterprises', 'bands', 'warnings', 'policy', 'policies'])
   })
 
   it('keeps only the allowed children of a group', () => {
@@ -38,7 +38,7 @@ describe('filterMenu', () => {
 
   it('shows the casework pages by role', () => {
     const staff = ['case.read', 'org.read', 'enterprise.read', 'token.self']
-    expect(names(filterMenu(MENU, staff, 'dispatcher'))).toEqual(['workbench', 'casework', 'cases-new', 'cases', 'duplicates', 'enterprises', 'bands', 'warnings', 'admin', 'admin-org'])
+    expect(names(filterMenu(MENU, staff, 'dispatcher'))).toEqual(['workbench', 'casework', 'cases-new', 'cases', 'duplicates', 'enterprises', 'bands', 'warnings', 'policy', 'policies', 'admin', 'admin-org'])
     // the admin files through no channel: no 诉求受理, but the list and 办理时限
     const admin = filterMenu(MENU, [...ADMIN, 'case.read', 'sla.write'], 'admin')
     expect(names(admin)).toContain('cases')
@@ -46,7 +46,7 @@ describe('filterMenu', () => {
     expect(names(admin)).toContain('admin-sla')
     // the enterprise gets the portal instead of 诉求办理
     const ent = names(filterMenu(MENU, ['case.read', 'enterprise.read', 'token.self'], 'enterprise'))
-    expect(ent).toEqual(['workbench', 'portal-new', 'portal-cases', 'enterprises', 'portal-indicators'])
+    expect(ent).toEqual(['workbench', 'portal-new', 'portal-cases', 'enterprises', 'portal-indicators', 'portal-policies'])
     // staff never see the portal entries
     expect(names(filterMenu(MENU, staff, 'intake'))).not.toContain('portal-new')
   })
@@ -80,5 +80,25 @@ describe('filterMenu', () => {
     // no routing.write: no entry
     expect(names(filterMenu(MENU, [...ADMIN, 'sla.write'], 'admin'))).not.toContain('admin-routing')
     expect(names(filterMenu(MENU, ['case.read', 'org.read'], 'dispatcher'))).not.toContain('admin-routing')
+  })
+
+  it('shows 惠企政策 to staff, 申报审核 to policy.write, and 政策匹配 to the enterprise user', () => {
+    const officer = filterMenu(MENU, ['enterprise.read', 'case.read', 'policy.write', 'token.self'], 'handler')
+    const group = officer.find((m) => m.name === 'policy')!
+    expect(group.title).toBe('惠企政策')
+    expect(group.children!.map((m) => [m.name, m.title, m.path])).toEqual([
+      ['policies', '政策库', '/policies'],
+      ['policy-applications', '申报审核', '/policy-applications'],
+    ])
+    expect(names(officer)).not.toContain('portal-policies')
+    // a street's staff: the library, no review queue
+    const street = names(filterMenu(MENU, ['enterprise.read', 'case.read'], 'handler'))
+    expect(street).toContain('policies')
+    expect(street).not.toContain('policy-applications')
+    // the enterprise user: only 政策匹配, at the top level
+    const ent = filterMenu(MENU, ['enterprise.read', 'case.read', 'policy.write'], 'enterprise')
+    expect(names(ent)).toContain('portal-policies')
+    expect(names(ent)).not.toContain('policy')
+    expect(ent.find((m) => m.name === 'portal-policies')!.path).toBe('/portal/policies')
   })
 })

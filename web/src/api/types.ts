@@ -27,6 +27,7 @@ export type Permission =
   | 'sla.write'
   | 'routing.write'
   | 'indicator.write'
+  | 'policy.write'
 
 export interface Me {
   id: string

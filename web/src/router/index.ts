@@ -1,6 +1,6 @@
 import { createRouter, createWebHistory, type RouteRecordRaw, type Router } from 'vue-router'
 import type { Role } from '@/api/types'
-import { FILING_ROLES } from '@/utils/menu'
+import { FILING_ROLES, STAFF_ROLES } from '@/utils/menu'
 import { DUPLICATE_ROLES } from '@/utils/routing'
 import { useAuthStore } from '@/stores/auth'
 import MainLayout from '@/layouts/MainLayout.vue'
@@ -143,6 +143,48 @@ export const routes: RouteRecordRaw[] = [
         name: 'admin-bands',
         component: () => import('@/views/BandRulesView.vue'),
         meta: { title: '色标规则', group: '系统管理', perm: 'indicator.write' },
+      },
+      {
+        path: 'policies',
+        name: 'policies',
+        component: () => import('@/views/PoliciesView.vue'),
+        meta: { title: '政策库', group: '惠企政策', perm: 'enterprise.read' },
+      },
+      {
+        path: 'policies/new',
+        name: 'policy-new',
+        component: () => import('@/views/PolicyEditView.vue'),
+        meta: { title: '录入政策', group: '惠企政策', perm: 'policy.write', activeMenu: '/policies' },
+      },
+      {
+        path: 'policies/:id',
+        name: 'policy-detail',
+        component: () => import('@/views/PolicyDetailView.vue'),
+        meta: { title: '政策详情', group: '惠企政策', perm: 'enterprise.read', activeMenu: '/policies' },
+      },
+      {
+        path: 'policies/:id/edit',
+        name: 'policy-edit',
+        component: () => import('@/views/PolicyEditView.vue'),
+        meta: { title: '编辑政策', group: '惠企政策', perm: 'policy.write', activeMenu: '/policies' },
+      },
+      {
+        path: 'policy-items/:id',
+        name: 'policy-item',
+        component: () => import('@/views/PolicyItemView.vue'),
+        meta: { title: '政策条款', group: '惠企政策', perm: 'enterprise.read', roles: STAFF_ROLES, activeMenu: '/policies' },
+      },
+      {
+        path: 'policy-applications',
+        name: 'policy-applications',
+        component: () => import('@/views/PolicyApplicationsView.vue'),
+        meta: { title: '申报审核', group: '惠企政策', perm: 'policy.write' },
+      },
+      {
+        path: 'portal/policies',
+        name: 'portal-policies',
+        component: () => import('@/views/PortalPoliciesView.vue'),
+        meta: { title: '政策匹配', perm: 'enterprise.read', roles: ['enterprise'], portal: true },
       },
       {
         path: 'admin/org',

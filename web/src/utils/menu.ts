@@ -1,7 +1,10 @@
 import type { Component } from 'vue'
 import {
+  Collection,
   CopyDocument,
   DataLine,
+  DocumentChecked,
+  Present,
   Histogram,
   MapLocation,
   Warning,
@@ -38,6 +41,9 @@ export interface MenuItem {
 /** Roles that file cases through some channel (see utils/cases.ts CHANNEL_ROLES), the portal aside. */
 export const FILING_ROLES: readonly Role[] = ['intake', 'dispatcher', 'grid_worker', 'leader', 'handler', 'dept_head', 'supervisor']
 
+/** Every role but the enterprise user. */
+export const STAFF_ROLES: readonly Role[] = ['intake', 'dispatcher', 'handler', 'dept_head', 'supervisor', 'leader', 'grid_worker', 'admin']
+
 export const MENU: MenuItem[] = [
   { name: 'workbench', title: '工作台', path: '/', icon: House },
   { name: 'portal-new', title: '提交诉求', path: '/portal/new', icon: EditPen, perm: 'case.read', roles: ['enterprise'] },
@@ -57,6 +63,17 @@ export const MENU: MenuItem[] = [
   { name: 'portal-indicators', title: '指标填报', path: '/portal/indicators', icon: DataLine, perm: 'enterprise.read', roles: ['enterprise'] },
   { name: 'bands', title: '五色图', path: '/bands', icon: MapLocation, perm: 'enterprise.read', exceptRoles: ['enterprise'] },
   { name: 'warnings', title: '预警处置', path: '/warnings', icon: Warning, perm: 'enterprise.read', exceptRoles: ['enterprise'] },
+  { name: 'portal-policies', title: '政策匹配', path: '/portal/policies', icon: Present, perm: 'enterprise.read', roles: ['enterprise'] },
+  {
+    name: 'policy',
+    title: '惠企政策',
+    icon: Present,
+    exceptRoles: ['enterprise'],
+    children: [
+      { name: 'policies', title: '政策库', path: '/policies', icon: Collection, perm: 'enterprise.read' },
+      { name: 'policy-applications', title: '申报审核', path: '/policy-applications', icon: DocumentChecked, perm: 'policy.write' },
+    ],
+  },
   {
     name: 'admin',
     title: '系统管理',

@@ -220,6 +220,7 @@ pub fn api_router() -> OpenApiRouter<AppState> {
         .routes(routes!(policies::download_policy_file))
         .routes(routes!(policies::delete_policy_file))
         .routes(routes!(policies::enterprise_policies))
+        .routes(routes!(policies::get_item))
         .routes(routes!(policies::item_enterprises))
         .routes(routes!(policies::export_item_enterprises))
         .routes(routes!(policies::push_item))

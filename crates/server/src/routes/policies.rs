@@ -1399,6 +1399,27 @@ fn item_enterprise_out(r: jiban_store::policies::ItemEnterpriseRow) -> ItemEnter
     }
 }
 
+/// One item with its counts (staff).
+#[utoipa::path(get, path = "/api/v1/policy-items/{id}", tag = TAG,
+    params(("id" = Uuid, Path, description = "条款 id")),
+    responses((status = 200, body = ItemOut), (status = 404, body = ErrorBody)))]
+pub async fn get_item(
+    State(state): State<AppState>,
+    p: Principal,
+    ApiPath(id): ApiPath<Uuid>,
+) -> ApiResult<Json<ItemOut>> {
+    p.require(Permission::EnterpriseRead)?;
+    let item = staff_item(&state, &p, id).await?;
+    let counts: HashMap<Uuid, _> = state
+        .store
+        .item_counts(&[item.id])
+        .await?
+        .into_iter()
+        .map(|c| (c.item_id, c))
+        .collect();
+    Ok(Json(item_out(item, &counts)))
+}
+
 /// The enterprises of an item: qualifying, applied, or qualifying and not applied.
 #[utoipa::path(get, path = "/api/v1/policy-items/{id}/enterprises", tag = TAG,
     params(("id" = Uuid, Path, description = "条款 id"), ItemEnterpriseQuery),
