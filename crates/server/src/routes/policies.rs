@@ -449,20 +449,21 @@ pub struct PolicyPage {
     pub total: i64,
 }
 
-fn status_name(s: &str) -> String {
-    STATUSES
+/// The Chinese name of a code in a (code, name) table (the code itself when unknown).
+fn label(table: &[(&str, &str)], code: &str) -> String {
+    table
         .iter()
-        .find(|(c, _)| *c == s)
-        .map_or(s, |(_, n)| n)
+        .find(|(c, _)| *c == code)
+        .map_or(code, |(_, n)| n)
         .to_string()
 }
 
+fn status_name(s: &str) -> String {
+    label(&STATUSES, s)
+}
+
 fn benefit_name(s: &str) -> String {
-    BENEFIT_TYPES
-        .iter()
-        .find(|(c, _)| *c == s)
-        .map_or(s, |(_, n)| n)
-        .to_string()
+    label(&BENEFIT_TYPES, s)
 }
 
 fn item_out(i: ItemRow, counts: &HashMap<Uuid, jiban_store::policies::ItemCounts>) -> ItemOut {
@@ -1204,11 +1205,7 @@ const APPLICATION_STATUSES: [(&str, &str); 5] = [
 ];
 
 fn application_status_name(s: &str) -> String {
-    APPLICATION_STATUSES
-        .iter()
-        .find(|(c, _)| *c == s)
-        .map_or(s, |(_, n)| n)
-        .to_string()
+    label(&APPLICATION_STATUSES, s)
 }
 
 /// The items an enterprise qualifies for (with the amount and the reasons) and those it almost
