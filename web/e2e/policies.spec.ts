@@ -147,18 +147,29 @@ test('the officer enters and publishes a policy with two items', async ({ browse
   await expect(f.locator('[data-test="field-error"]:visible')).toHaveCount(0)
   await expect(inputOf(f.locator('[data-test="policy-title"]'))).toHaveValue(POLICY_TITLE)
 
-  // 送政策: item 1 is pushed to qiye's enterprise (once the zone's matches caught up, a few seconds)
+  // 送政策 from the item's page: to every qualifying enterprise not pushed yet (qiye's among them)
   const policyId = /\/policies\/([0-9a-f-]{36})/.exec(f.url())![1]!
   const pol = await (await f.request.get(`/api/v1/policies/${policyId}`)).json()
   expect(pol.status).toBe('published')
   const item1 = (pol.items as { id: string; title: string }[]).find((i) => i.title === ITEM1)
   expect(item1).toBeTruthy()
-  await expect(async () => {
-    const r = await f.request.post(`/api/v1/policy-items/${item1!.id}/push`, {
-      data: { enterprise_ids: [ent.id], note: '贵企业符合稳岗奖励条件，请于申报截止日前在线申报。' },
-    })
-    expect(r.status(), await r.text()).toBe(200)
-  }).toPass({ timeout: 30_000 })
+  await f.goto(`/policies/${policyId}`)
+  await expect(f.getByText(ITEM1).first()).toBeVisible()
+  await top(f)
+  await shot(f, '94-policy-detail')
+  await f.goto(`/policy-items/${item1!.id}`)
+  await tableLoaded(f, 'item-enterprises')
+  await expect(f.locator('[data-test="item-enterprises"]').getByText(ent.name)).toBeVisible()
+  await f.locator('[data-test="item-push"]').click()
+  await f.locator('[data-test="push-scope-all"]').click()
+  await f.locator('[data-test="push-note"]').fill('贵企业符合稳岗奖励条件，请于申报截止日前在线申报。')
+  await f.locator('[data-test="push-confirm"]').click()
+  await expect(f.locator('[data-test="push-result"]')).toContainText('已推送')
+  await tableLoaded(f, 'item-enterprises')
+  await top(f)
+  await shot(f, '95-policy-item')
+  const pushes = await (await qiye.request.get('/api/v1/portal/policy-pushes')).json()
+  expect((pushes as { item_id: string }[]).some((p) => p.item_id === item1!.id)).toBeTruthy()
 })
 
 test('qiye sees item 1 as 可享受 and item 2 as 差一点, and applies for item 1', async () => {
