@@ -10,6 +10,8 @@
 //! - [`Amount`] — fixed or formula amounts (reusing [`jiban_core::formula`]), with cap and floor.
 //! - [`Matcher`] — the boolean fast path: compiled programs over [`CompactFacts`], for matching
 //!   every enterprise against every item. It agrees exactly with `explain(..).pass`.
+//!   [`Matcher::match_batch`] gives the same pairs for many enterprises at once, item by item
+//!   over columns of enterprises (the fast way to match a whole zone).
 //!
 //! Semantics: a leaf whose fact is unknown (not reported, NaN, or not computable, such as the
 //! growth rate without last year's revenue) never passes, negated or not; `Not` is pushed down
@@ -31,10 +33,17 @@
 //! ```
 
 mod amount;
+mod batch;
 mod explain;
 mod matcher;
 mod model;
+#[cfg(test)]
+pub(crate) mod testgen;
 mod validate;
+
+/// Lets [`testgen`], which the integration tests include too, name this crate the same way.
+#[cfg(test)]
+extern crate self as jiban_policy;
 
 pub use amount::{AMOUNT_CODE, AMOUNT_FIELD, AMOUNT_NAMES, Amount};
 pub use explain::{Condition, Explanation};

@@ -41,9 +41,9 @@ const SLOT_INDICATORS: u16 = 5;
 
 /// A normalised industry code or prefix (`C3911`, `C39`, `C`): at most 5 ASCII bytes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-struct Code5 {
-    bytes: [u8; 5],
-    len: u8,
+pub(crate) struct Code5 {
+    pub(crate) bytes: [u8; 5],
+    pub(crate) len: u8,
 }
 
 impl Code5 {
@@ -67,7 +67,7 @@ impl Code5 {
 }
 
 #[derive(Debug, Clone, Copy)]
-enum Op {
+pub(crate) enum Op {
     All,
     Any,
     Industry {
@@ -93,25 +93,27 @@ const W_SIZE: u8 = 1;
 const W_STREET: u8 = 2;
 const W_BAND: u8 = 3;
 const W_HAZARD: u8 = 4;
-const TEST_ANY: u8 = 0;
-const TEST_ALL: u8 = 1;
-const TEST_NONE: u8 = 2;
+/// Number of bit words of [`CompactFacts`].
+pub(crate) const WORDS: usize = 5;
+pub(crate) const TEST_ANY: u8 = 0;
+pub(crate) const TEST_ALL: u8 = 1;
+pub(crate) const TEST_NONE: u8 = 2;
 
 #[derive(Debug, Clone, Copy)]
-struct Instr {
-    op: Op,
+pub(crate) struct Instr {
+    pub(crate) op: Op,
     /// For leaves: the result is inverted (a leaf with an unknown fact fails either way).
-    neg: bool,
+    pub(crate) neg: bool,
     /// Index one past the last instruction of this subtree.
-    end: u32,
+    pub(crate) end: u32,
 }
 
 #[derive(Debug, Clone)]
-struct Item {
-    id: ItemId,
-    root: u32,
-    band_mask: u128,
-    tags_req: u128,
+pub(crate) struct Item {
+    pub(crate) id: ItemId,
+    pub(crate) root: u32,
+    pub(crate) band_mask: u128,
+    pub(crate) tags_req: u128,
 }
 
 /// Compiled items, ready to be matched against [`CompactFacts`].
@@ -121,11 +123,11 @@ pub struct Matcher {
     street_ix: HashMap<String, u8>,
     band_ix: HashMap<String, u8>,
     indicator_ix: HashMap<String, u16>,
-    code: Vec<Instr>,
-    prefixes: Vec<Code5>,
-    items: Vec<Item>,
+    pub(crate) code: Vec<Instr>,
+    pub(crate) prefixes: Vec<Code5>,
+    pub(crate) items: Vec<Item>,
     /// `size * street_slots + street_slot` → items (indices into `items`, ascending).
-    buckets: Vec<Vec<u32>>,
+    pub(crate) buckets: Vec<Vec<u32>>,
     street_slots: usize,
 }
 
@@ -134,14 +136,14 @@ pub struct Matcher {
 pub struct CompactFacts {
     size: u8,
     street: u8,
-    band: u8,
+    pub(crate) band: u8,
     tags: u128,
     /// Tags, size, street, band, “no hazard” as bit words (see `W_*`).
-    words: [u128; 5],
+    pub(crate) words: [u128; WORDS],
     /// Whether each word's fact is unknown.
-    missing: [bool; 5],
-    industry: Option<Code5>,
-    nums: Vec<f64>,
+    pub(crate) missing: [bool; WORDS],
+    pub(crate) industry: Option<Code5>,
+    pub(crate) nums: Vec<f64>,
 }
 
 fn size_ix(s: jiban_core::size::SizeClass) -> u8 {
@@ -493,15 +495,21 @@ impl Matcher {
         }
     }
 
+    /// The (size, street) bucket of the enterprise: an index into `buckets`.
     #[inline]
-    fn candidates(&self, f: &CompactFacts) -> &[u32] {
+    pub(crate) fn bucket(&self, f: &CompactFacts) -> usize {
         let n = self.street_slots - 2;
         let slot = match f.street {
             s if (s as usize) < n => s as usize,
             UNKNOWN => n,
             _ => n + 1,
         };
-        &self.buckets[usize::from(f.size) * self.street_slots + slot]
+        usize::from(f.size) * self.street_slots + slot
+    }
+
+    #[inline]
+    fn candidates(&self, f: &CompactFacts) -> &[u32] {
+        &self.buckets[self.bucket(f)]
     }
 
     /// The items the enterprise qualifies for, in the order they were given.

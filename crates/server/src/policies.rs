@@ -235,24 +235,27 @@ pub async fn recompute(state: &AppState, zone_id: Uuid) -> ApiResult<MatchStats>
     let matcher = Matcher::new(&rules, &catalog).map_err(AppError::from)?;
     let rows = state.store.policy_facts(zone_id, None).await?;
     let mut indicators = indicator_facts(state, zone_id, None).await?;
-    let mut matches = Vec::new();
+    let facts: Vec<Facts> = rows
+        .iter()
+        .map(|row| facts(row, indicators.remove(&row.id).unwrap_or_default()))
+        .collect();
+    let compact: Vec<_> = facts.iter().map(|f| matcher.compact(f, today)).collect();
+    // item-major and columnar: every enterprise against every item in one pass
     let mut hits = Vec::new();
-    for row in &rows {
-        let f = facts(row, indicators.remove(&row.id).unwrap_or_default());
-        let compact = matcher.compact(&f, today);
-        hits.clear();
-        matcher.matches_into(&compact, &mut hits);
-        for k in &hits {
-            let it = &items[*k as usize];
-            let (amount_wan, amount_note) = amount_of(&it.amount, &f);
-            matches.push(NewMatch {
+    matcher.match_batch(&compact, &mut hits);
+    let matches: Vec<NewMatch> = hits
+        .into_iter()
+        .map(|(e, k)| {
+            let it = &items[k as usize];
+            let (amount_wan, amount_note) = amount_of(&it.amount, &facts[e as usize]);
+            NewMatch {
                 item_id: it.row.id,
-                enterprise_id: row.id,
+                enterprise_id: rows[e as usize].id,
                 amount_wan,
                 amount_note,
-            });
-        }
-    }
+            }
+        })
+        .collect();
     let mut tx = state.store.begin().await?;
     tx.replace_policy_matches(zone_id, None, &matches).await?;
     tx.commit().await?;

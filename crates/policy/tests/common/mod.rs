@@ -1,54 +1,12 @@
 #![allow(dead_code)]
 
+#[path = "../../src/testgen.rs"]
+mod testgen;
+pub use testgen::*;
+
 use jiban_core::size::SizeClass;
-use jiban_policy::{Catalog, Condition, Facts, Rule};
-use time::Date;
+use jiban_policy::{Condition, Facts, Rule};
 use time::macros::date;
-
-pub const TODAY: Date = date!(2025 - 06 - 01);
-
-pub fn catalog() -> Catalog {
-    let pairs = |v: &[(&str, &str)]| {
-        v.iter()
-            .map(|(a, b)| (a.to_string(), b.to_string()))
-            .collect::<Vec<_>>()
-    };
-    Catalog {
-        tags: [
-            "高新技术企业",
-            "专精特新",
-            "科技型中小企业",
-            "规上企业",
-            "外资企业",
-            "上市企业",
-            "小巨人",
-        ]
-        .map(String::from)
-        .to_vec(),
-        streets: pairs(&[
-            ("YL-S01", "阳林街道"),
-            ("YL-S02", "东湖街道"),
-            ("YL-S03", "西岭街道"),
-            ("YL-S04", "南港街道"),
-        ]),
-        indicators: pairs(&[
-            ("fgl", "复工率"),
-            ("ydhfl", "用电恢复率"),
-            ("kphfl", "开票恢复率"),
-            ("zgrs", "在岗人数"),
-            ("ydl", "用电量"),
-            ("kpe", "开票额"),
-            ("nsje", "纳税金额"),
-        ]),
-        bands: pairs(&[
-            ("green", "绿"),
-            ("blue", "蓝"),
-            ("yellow", "黄"),
-            ("orange", "橙"),
-            ("red", "红"),
-        ]),
-    }
-}
 
 /// 一家小型电子制造企业：45 人，营收 1062 万元（上年 1000），研发 21.24 万元，成立于 2022-09-01。
 pub fn acme() -> Facts {
@@ -66,10 +24,6 @@ pub fn acme() -> Facts {
         band: Some("blue".into()),
         serious_hazards: 0,
     }
-}
-
-pub fn s(v: &[&str]) -> Vec<String> {
-    v.iter().map(|x| x.to_string()).collect()
 }
 
 /// The single condition of a leaf rule, after checking the rule is valid.
