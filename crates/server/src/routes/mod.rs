@@ -13,6 +13,7 @@ pub mod indicators;
 pub mod notifications;
 pub mod org;
 pub mod policies;
+pub mod policy_applications;
 pub mod reference;
 pub mod routing;
 pub mod users;
@@ -227,20 +228,20 @@ pub fn api_router() -> OpenApiRouter<AppState> {
         .routes(routes!(policies::portal_pushes))
         .routes(routes!(policies::read_push))
         .routes(routes!(
-            policies::list_applications,
-            policies::create_application
+            policy_applications::list_applications,
+            policy_applications::create_application
         ))
-        .routes(routes!(policies::get_application))
-        .routes(routes!(policies::review_application))
-        .routes(routes!(policies::resubmit_application))
-        .routes(routes!(policies::payout_application))
-        .routes(routes!(policies::auto_payout))
+        .routes(routes!(policy_applications::get_application))
+        .routes(routes!(policy_applications::review_application))
+        .routes(routes!(policy_applications::resubmit_application))
+        .routes(routes!(policy_applications::payout_application))
+        .routes(routes!(policy_applications::auto_payout))
         .merge(
             // uploads may be larger than the 2 MB every other body is held to
             OpenApiRouter::new()
                 .routes(routes!(attachments::upload))
                 .routes(routes!(policies::upload_policy_file))
-                .routes(routes!(policies::upload_application_file))
+                .routes(routes!(policy_applications::upload_application_file))
                 .layer(axum::extract::DefaultBodyLimit::max(
                     attachments::MAX_BYTES as usize + 64 * 1024,
                 )),
