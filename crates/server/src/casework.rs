@@ -1326,7 +1326,7 @@ pub async fn file(
         Err(e) => return Err(e.into()),
     };
     let mut case = tx.lock_case(p.zone_id(), id).await?;
-    let actor = format!("{}（{}）", p.user.display_name, p.user.username);
+    let actor = p.label();
     tx.append_event(
         &mut case,
         Some(p.user.id),

@@ -63,6 +63,11 @@ impl Principal {
     }
 
     /// 403 unless the caller's role grants `p`.
+    /// How the account is named in event chains: “王芳（dispatcher）”.
+    pub fn label(&self) -> String {
+        format!("{}（{}）", self.user.display_name, self.user.username)
+    }
+
     pub fn require(&self, p: Permission) -> Result<(), AppError> {
         if self.has(p) {
             Ok(())

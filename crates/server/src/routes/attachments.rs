@@ -279,7 +279,7 @@ pub async fn upload(
             p.user.id,
         )
         .await?;
-    let actor = format!("{}（{}）", p.user.display_name, p.user.username);
+    let actor = p.label();
     let st = locked.state.clone();
     tx.append_event(
         &mut locked,

@@ -1625,7 +1625,6 @@ pub async fn push_item(
     let pushed = tx
         .insert_policy_pushes(zone, item.id, &targets, note.as_deref(), p.user.id)
         .await?;
-    let users = state.store.enterprise_user_ids(&pushed).await?;
     let title = format!("政策推送：{}", item.title);
     let text = format!(
         "{}（{}）。{}",
@@ -1633,10 +1632,16 @@ pub async fn push_item(
         policy.doc_no,
         note.clone().unwrap_or_default()
     );
-    for u in users {
-        tx.notify(zone, Some(u), None, None, "policy_push", &title, &text)
-            .await?;
-    }
+    super::policy_applications::notify_enterprises(
+        &state,
+        &mut tx,
+        zone,
+        &pushed,
+        "policy_push",
+        &title,
+        &text,
+    )
+    .await?;
     tx.audit(
         &p.actor(),
         NewAudit {

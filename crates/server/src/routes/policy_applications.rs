@@ -144,6 +144,23 @@ pub struct ApplicationPage {
     pub counts: HashMap<String, i64>,
 }
 
+/// An inbox message to every account of the enterprises.
+pub(super) async fn notify_enterprises(
+    state: &AppState,
+    tx: &mut jiban_store::Tx,
+    zone: Uuid,
+    enterprises: &[Uuid],
+    kind: &str,
+    title: &str,
+    body: &str,
+) -> ApiResult<()> {
+    for u in state.store.enterprise_user_ids(enterprises).await? {
+        tx.notify(zone, Some(u), None, None, kind, title, body)
+            .await?;
+    }
+    Ok(())
+}
+
 fn action_name(a: &str) -> &'static str {
     match a {
         "submit" => "提交申报",
@@ -398,7 +415,7 @@ pub async fn create_application(
             created_by: p.user.id,
         })
         .await?;
-    let actor = format!("{}（{}）", p.user.display_name, p.user.username);
+    let actor = p.label();
     tx.add_policy_application_event(id, Some(p.user.id), &actor, "submit", note.as_deref())
         .await?;
     tx.notify(
@@ -576,7 +593,7 @@ pub async fn upload_application_file(
             p.user.id,
         )
         .await?;
-    let actor = format!("{}（{}）", p.user.display_name, p.user.username);
+    let actor = p.label();
     tx.add_policy_application_event(id, Some(p.user.id), &actor, "file", Some(&up.name))
         .await?;
     tx.audit(
@@ -655,25 +672,23 @@ pub async fn review_application(
     let on_time = a.review_due.is_none_or(|d| engine::today() <= d);
     tx.review_policy_application(id, status, reason.as_deref(), on_time, p.user.id)
         .await?;
-    let actor = format!("{}（{}）", p.user.display_name, p.user.username);
+    let actor = p.label();
     tx.add_policy_application_event(id, Some(p.user.id), &actor, action, reason.as_deref())
         .await?;
-    for u in state.store.enterprise_user_ids(&[a.enterprise_id]).await? {
-        tx.notify(
-            zone,
-            Some(u),
-            None,
-            None,
-            "policy_review",
-            &format!(
-                "政策申报{}：{}",
-                application_status_name(status),
-                a.item_title
-            ),
-            reason.as_deref().unwrap_or("您的申报已审核通过，等待兑现"),
-        )
-        .await?;
-    }
+    notify_enterprises(
+        &state,
+        &mut tx,
+        zone,
+        &[a.enterprise_id],
+        "policy_review",
+        &format!(
+            "政策申报{}：{}",
+            application_status_name(status),
+            a.item_title
+        ),
+        reason.as_deref().unwrap_or("您的申报已审核通过，等待兑现"),
+    )
+    .await?;
     tx.audit(
         &p.actor(),
         NewAudit {
@@ -728,7 +743,7 @@ pub async fn resubmit_application(
     }
     tx.resubmit_policy_application(id, &materials, note.as_deref(), Some(due))
         .await?;
-    let actor = format!("{}（{}）", p.user.display_name, p.user.username);
+    let actor = p.label();
     tx.add_policy_application_event(id, Some(p.user.id), &actor, "resubmit", note.as_deref())
         .await?;
     tx.notify(
@@ -807,22 +822,20 @@ pub async fn payout_application(
     }
     tx.pay_policy_application(id, body.amount_wan, body.paid_on, p.user.id)
         .await?;
-    let actor = format!("{}（{}）", p.user.display_name, p.user.username);
+    let actor = p.label();
     let note = format!("{} 万元，{}", body.amount_wan, body.paid_on);
     tx.add_policy_application_event(id, Some(p.user.id), &actor, "payout", Some(&note))
         .await?;
-    for u in state.store.enterprise_user_ids(&[a.enterprise_id]).await? {
-        tx.notify(
-            zone,
-            Some(u),
-            None,
-            None,
-            "policy_paid",
-            &format!("政策已兑现：{}", a.item_title),
-            &note,
-        )
-        .await?;
-    }
+    notify_enterprises(
+        &state,
+        &mut tx,
+        zone,
+        &[a.enterprise_id],
+        "policy_paid",
+        &format!("政策已兑现：{}", a.item_title),
+        &note,
+    )
+    .await?;
     tx.audit(
         &p.actor(),
         NewAudit {
@@ -892,7 +905,7 @@ pub async fn auto_payout(
         check_payout(amount, body.paid_on)?;
         rows.push((*e, amount));
     }
-    let actor = format!("{}（{}）", p.user.display_name, p.user.username);
+    let actor = p.label();
     let mut tx = state.store.begin().await?;
     let mut paid = 0;
     for (e, amount) in rows {
@@ -918,18 +931,16 @@ pub async fn auto_payout(
         let note = format!("{amount} 万元，{}", body.paid_on);
         tx.add_policy_application_event(aid, Some(p.user.id), &actor, "auto_payout", Some(&note))
             .await?;
-        for u in state.store.enterprise_user_ids(&[e]).await? {
-            tx.notify(
-                zone,
-                Some(u),
-                None,
-                None,
-                "policy_paid",
-                &format!("免申即享已兑现：{}", item.title),
-                &note,
-            )
-            .await?;
-        }
+        notify_enterprises(
+            &state,
+            &mut tx,
+            zone,
+            &[e],
+            "policy_paid",
+            &format!("免申即享已兑现：{}", item.title),
+            &note,
+        )
+        .await?;
         tx.audit(
             &p.actor(),
             NewAudit {
