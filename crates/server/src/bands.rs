@@ -81,6 +81,42 @@ pub fn year_before(d: Date) -> Date {
     })
 }
 
+/// The period a formula input is read for when the formula is computed for period `p`.
+pub fn input_period(when: When, p: Date) -> Date {
+    match when {
+        When::Current => p,
+        When::LastYear => year_before(p),
+    }
+}
+
+/// The period a computed indicator is computed for: the latest period of any of its inputs.
+pub fn formula_period(
+    f: &Formula,
+    input: impl Fn(&str) -> Option<Uuid>,
+    latest: impl Fn(Uuid) -> Option<Date>,
+) -> Option<Date> {
+    f.names()
+        .iter()
+        .filter_map(|n| input(n.as_str()))
+        .filter_map(latest)
+        .max()
+}
+
+/// The (reported indicator, period) pairs a formula reads when computed for period `p`.
+pub fn formula_pairs(
+    f: &Formula,
+    input: impl Fn(&str) -> Option<Uuid>,
+    p: Date,
+) -> Vec<(Uuid, Date)> {
+    let mut out = Vec::new();
+    for (name, whens) in f.inputs() {
+        if let Some(id) = input(name.as_str()) {
+            out.extend(whens.iter().map(|w| (id, input_period(*w, p))));
+        }
+    }
+    out
+}
+
 /// An indicator as the computation uses it.
 struct Compiled<'a> {
     row: &'a IndicatorRow,
@@ -121,12 +157,11 @@ pub async fn recompute(
     let period_of = |c: &Compiled| -> Option<Date> {
         match &c.formula {
             None => latest.get(&c.row.id).copied().flatten(),
-            Some(f) => f
-                .names()
-                .iter()
-                .filter_map(|n| by_name.get(n.as_str()))
-                .filter_map(|i| latest.get(&i.id).copied().flatten())
-                .max(),
+            Some(f) => formula_period(
+                f,
+                |n| by_name.get(n).map(|i| i.id),
+                |id| latest.get(&id).copied().flatten(),
+            ),
         }
     };
     // exactly the (reported indicator, period) pairs the components read
@@ -141,19 +176,7 @@ pub async fn recompute(
         if let (Some(c), Some(p)) = (c, p) {
             match &c.formula {
                 None => pairs.push((c.row.id, p)),
-                Some(f) => {
-                    for (name, whens) in f.inputs() {
-                        if let Some(i) = by_name.get(name.as_str()) {
-                            for w in whens {
-                                let per = match w {
-                                    When::Current => p,
-                                    When::LastYear => year_before(p),
-                                };
-                                pairs.push((i.id, per));
-                            }
-                        }
-                    }
-                }
+                Some(f) => pairs.extend(formula_pairs(f, |n| by_name.get(n).map(|i| i.id), p)),
             }
         }
         component_period.push(p);
@@ -216,11 +239,9 @@ pub async fn recompute(
                             Some(f) => f
                                 .eval(|name, when| {
                                     let i = by_name.get(name)?;
-                                    let per = match when {
-                                        When::Current => *p,
-                                        When::LastYear => year_before(*p),
-                                    };
-                                    pair_index.get(&(i.id, per)).and_then(|k| s.values[*k])
+                                    pair_index
+                                        .get(&(i.id, input_period(when, *p)))
+                                        .and_then(|k| s.values[*k])
                                 })
                                 .ok(),
                         },

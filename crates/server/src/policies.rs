@@ -3,9 +3,10 @@
 //! band), matching every enterprise against every open item (stored as `policy_matches`), and
 //! the live explanation for one enterprise. The eligibility logic itself is `jiban_policy`.
 
+use crate::bands::{formula_pairs, formula_period, input_period};
 use crate::error::{ApiResult, AppError};
 use crate::state::AppState;
-use jiban_core::formula::{Formula, When};
+use jiban_core::formula::Formula;
 use jiban_core::org::UnitKind;
 use jiban_core::size::SizeClass;
 use jiban_policy::{Amount, Catalog, Explanation, Facts, Matcher, Rule};
@@ -86,6 +87,7 @@ pub async fn indicator_facts(
     // the latest period of any of them (and a year before, where it asks for that)
     let mut pairs: Vec<(Uuid, Date)> = latest.iter().map(|(i, p)| (*i, *p)).collect();
     let mut computed: Vec<(&str, Formula, Date)> = Vec::new();
+    let input = |n: &str| by_name.get(n).copied();
     for i in indicators
         .iter()
         .filter(|i| i.active && i.kind == "computed")
@@ -93,29 +95,10 @@ pub async fn indicator_facts(
         let Some(f) = i.formula.as_deref().and_then(|f| Formula::parse(f).ok()) else {
             continue;
         };
-        let Some(p) = f
-            .names()
-            .iter()
-            .filter_map(|n| by_name.get(n.as_str()))
-            .filter_map(|id| latest.get(id))
-            .max()
-            .copied()
-        else {
+        let Some(p) = formula_period(&f, input, |id| latest.get(&id).copied()) else {
             continue;
         };
-        for (name, whens) in f.inputs() {
-            if let Some(id) = by_name.get(name.as_str()) {
-                for w in whens {
-                    pairs.push((
-                        *id,
-                        match w {
-                            When::Current => p,
-                            When::LastYear => crate::bands::year_before(p),
-                        },
-                    ));
-                }
-            }
-        }
+        pairs.extend(formula_pairs(&f, input, p));
         computed.push((i.code.as_str(), f, p));
     }
     pairs.sort();
@@ -138,11 +121,7 @@ pub async fn indicator_facts(
         for (code, f, p) in &computed {
             let v = f.eval(|name, when| {
                 let id = by_name.get(name)?;
-                let per = match when {
-                    When::Current => *p,
-                    When::LastYear => crate::bands::year_before(*p),
-                };
-                vals.get(&(*id, per)).copied()
+                vals.get(&(*id, input_period(when, *p))).copied()
             });
             if let Ok(v) = v
                 && v.is_finite()

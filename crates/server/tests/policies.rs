@@ -804,4 +804,188 @@ async fn policy_input_errors_and_refused_roles(app: TestApp) {
         "policy.not_eligible",
         Some("enterprise_ids[0]"),
     );
+
+    // every other endpoint: the refused side and its bad input
+    let pol_id = pid.clone();
+    let auto_item = pol["items"][2]["id"].as_str().unwrap().to_string();
+    let form = || {
+        reqwest::multipart::Form::new().part(
+            "file",
+            reqwest::multipart::Part::bytes(b"%PDF-1.4\n%\xe2\xe3\n1 0 obj<<>>endobj\n".to_vec())
+                .file_name("原文.pdf"),
+        )
+    };
+    let up = |c: &Client, path: String| {
+        let req = c.post(app.url(&path)).multipart(form());
+        async move { body(req.send().await.unwrap()).await }
+    };
+    let r = up(&qiye, format!("/api/v1/policies/{pol_id}/files")).await;
+    assert_error(&r, StatusCode::FORBIDDEN, "auth.forbidden", None);
+    let (s, file) = up(&officer, format!("/api/v1/policies/{pol_id}/files")).await;
+    assert_eq!(s, StatusCode::CREATED, "{file}");
+    let fid = file["id"].as_str().unwrap();
+    let r = body(
+        qiye.delete(app.url(&format!("/api/v1/policy-files/{fid}")))
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert_error(&r, StatusCode::FORBIDDEN, "auth.forbidden", None);
+    let x = qiye
+        .get(app.url(&format!("/api/v1/policy-files/{fid}/download")))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        x.status(),
+        StatusCode::OK,
+        "a published policy's file is public"
+    );
+    let r = app
+        .post(
+            &grid,
+            "/api/v1/policy-rules/check",
+            json!({ "rule": { "kind": "no_serious_hazard" } }),
+        )
+        .await;
+    assert_error(&r, StatusCode::FORBIDDEN, "auth.forbidden", None);
+    let street_handler = app.login("handler_xy").await;
+    let r = app
+        .post(
+            &street_handler,
+            &format!("/api/v1/policy-items/{item}/push"),
+            json!({}),
+        )
+        .await;
+    assert_error(&r, StatusCode::FORBIDDEN, "auth.forbidden", None);
+    let r = app.get(&officer, "/api/v1/portal/policy-pushes").await;
+    assert_error(&r, StatusCode::FORBIDDEN, "auth.forbidden", None);
+    let r = app
+        .post(
+            &officer,
+            &format!("/api/v1/policy-pushes/{}/read", Uuid::now_v7()),
+            json!({}),
+        )
+        .await;
+    assert_error(&r, StatusCode::FORBIDDEN, "auth.forbidden", None);
+    let r = app
+        .post(
+            &qiye,
+            &format!("/api/v1/policy-pushes/{}/read", Uuid::now_v7()),
+            json!({}),
+        )
+        .await;
+    assert_eq!(r.0, StatusCode::NOT_FOUND);
+    let r = app.get(&officer, "/api/v1/policies?status=sent").await;
+    assert_error(
+        &r,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "validation.unknown_value",
+        Some("status"),
+    );
+    let r = app
+        .get(&officer, "/api/v1/policy-applications?status=lost")
+        .await;
+    assert_error(
+        &r,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "validation.unknown_value",
+        Some("status"),
+    );
+
+    // an application: only the item's department reviews and pays; only the enterprise resubmits
+    let materials = json!([{ "name": "研发费用专项审计报告", "text": "见附件" }, { "name": "申报表", "text": "已盖章" }]);
+    let (s, appl) = app
+        .post(
+            &qiye,
+            "/api/v1/policy-applications",
+            json!({ "item_id": item, "materials": materials }),
+        )
+        .await;
+    assert_eq!(s, StatusCode::CREATED, "{appl}");
+    let aid = appl["id"].as_str().unwrap().to_string();
+    let other_dept = app.login("handler_rsj").await;
+    let r = app
+        .post(
+            &other_dept,
+            &format!("/api/v1/policy-applications/{aid}/review"),
+            json!({ "decision": "pass" }),
+        )
+        .await;
+    assert_eq!(
+        r.0,
+        StatusCode::NOT_FOUND,
+        "another department does not see it: {}",
+        r.1
+    );
+    let r = app
+        .post(
+            &officer,
+            &format!("/api/v1/policy-applications/{aid}/review"),
+            json!({ "decision": "maybe" }),
+        )
+        .await;
+    assert_error(
+        &r,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "validation.unknown_value",
+        Some("decision"),
+    );
+    let r = app
+        .post(
+            &officer,
+            &format!("/api/v1/policy-applications/{aid}/resubmit"),
+            json!({ "materials": materials }),
+        )
+        .await;
+    assert_error(&r, StatusCode::FORBIDDEN, "auth.forbidden", None);
+    let r = app
+        .post(
+            &qiye,
+            &format!("/api/v1/policy-applications/{aid}/resubmit"),
+            json!({ "materials": materials }),
+        )
+        .await;
+    assert_error(&r, StatusCode::CONFLICT, "policy.bad_state", None);
+    let r = up(&officer, format!("/api/v1/policy-applications/{aid}/files")).await;
+    assert_error(&r, StatusCode::FORBIDDEN, "auth.forbidden", None);
+    let r = app
+        .post(
+            &qiye,
+            &format!("/api/v1/policy-applications/{aid}/payout"),
+            json!({ "amount_wan": 1, "paid_on": "2026-01-10" }),
+        )
+        .await;
+    assert_error(&r, StatusCode::FORBIDDEN, "auth.forbidden", None);
+    // 免申即享 payouts: for that kind of item, for chosen enterprises, by its department
+    let r = app
+        .post(
+            &officer,
+            &format!("/api/v1/policy-items/{item}/payouts"),
+            json!({ "enterprise_ids": [], "paid_on": "2026-01-10" }),
+        )
+        .await;
+    assert_error(&r, StatusCode::CONFLICT, "policy.not_auto_grant", None);
+    let r = app
+        .post(
+            &officer,
+            &format!("/api/v1/policy-items/{auto_item}/payouts"),
+            json!({ "enterprise_ids": [], "paid_on": "2026-01-10" }),
+        )
+        .await;
+    assert_error(
+        &r,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "validation.required",
+        Some("enterprise_ids"),
+    );
+    let r = app
+        .post(
+            &other_dept,
+            &format!("/api/v1/policy-items/{auto_item}/payouts"),
+            json!({ "enterprise_ids": [outsider], "paid_on": "2026-01-10" }),
+        )
+        .await;
+    assert_error(&r, StatusCode::FORBIDDEN, "auth.forbidden", None);
 }

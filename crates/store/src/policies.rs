@@ -277,8 +277,8 @@ pub struct PolicyFileRow {
 pub struct PolicyFilter {
     /// Full text (jieba) over title, 文号 + issuer, body and items.
     pub q: Option<String>,
-    /// Only these statuses (empty: all).
-    pub statuses: Vec<String>,
+    /// Only this status (`None`: all).
+    pub status: Option<String>,
     pub benefit_type: Option<String>,
     pub dept_id: Option<Uuid>,
 }
@@ -317,7 +317,6 @@ impl Store {
         page: Page,
     ) -> Result<(Vec<PolicyRow>, i64)> {
         let search = self.policy_search_cte(f.q.as_deref());
-        let statuses = f.statuses.join(",");
         let mut sql = search.clone().unwrap_or_default();
         sql.push_str(&format!(
             "SELECT {POLICY_COLS}, COUNT(*) OVER () AS total_count FROM policies p \
@@ -327,7 +326,7 @@ impl Store {
             sql.push_str("JOIN m ON m.sid = p.id ");
         }
         sql.push_str(
-            "WHERE p.zone_id = $1 AND ($2 = '' OR (',' || $2 || ',') LIKE ('%,' || p.status || ',%')) \
+            "WHERE p.zone_id = $1 AND ($2 IS NULL OR p.status = $2) \
              AND ($3 IS NULL OR EXISTS (SELECT 1 FROM policy_items i WHERE i.policy_id = p.id AND i.benefit_type = $3)) \
              AND ($4 IS NULL OR EXISTS (SELECT 1 FROM policy_items i WHERE i.policy_id = p.id AND i.dept_id = $4)) ",
         );
@@ -340,7 +339,7 @@ impl Store {
         let rows = with_pool!(self, |p| {
             sqlx::query_as::<_, PolicyRow>(sqlx::AssertSqlSafe(sql.clone()))
                 .bind(zone_id)
-                .bind(&statuses)
+                .bind(f.status.as_deref())
                 .bind(f.benefit_type.as_deref())
                 .bind(f.dept_id)
                 .bind(page.limit())
@@ -363,6 +362,26 @@ impl Store {
                 .bind(id)
                 .fetch_optional(p)
                 .await
+        })?)
+    }
+
+    /// Some policies of the zone (in no particular order).
+    pub async fn policies_by_ids(&self, zone_id: Uuid, ids: &[Uuid]) -> Result<Vec<PolicyRow>> {
+        if ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        let sql = format!(
+            "SELECT {POLICY_COLS} FROM policies p LEFT JOIN users u ON u.id = p.created_by \
+             WHERE p.zone_id = $1 AND p.id IN ({})",
+            placeholders(2, ids.len())
+        );
+        Ok(with_pool!(self, |p| {
+            let mut q =
+                sqlx::query_as::<_, PolicyRow>(sqlx::AssertSqlSafe(sql.clone())).bind(zone_id);
+            for id in ids {
+                q = q.bind(*id);
+            }
+            q.fetch_all(p).await
         })?)
     }
 
@@ -541,37 +560,33 @@ impl Store {
         q: Option<&str>,
         page: Page,
     ) -> Result<(Vec<ItemEnterpriseRow>, i64)> {
-        let base = match audience {
-            ItemAudience::Qualified => {
-                "FROM policy_matches m JOIN enterprises e ON e.id = m.enterprise_id \
-                 LEFT JOIN policy_applications a ON a.item_id = m.item_id AND a.enterprise_id = e.id AND a.status <> 'refused' \
-                 WHERE m.item_id = $1 "
-            }
-            ItemAudience::NotApplied => {
-                "FROM policy_matches m JOIN enterprises e ON e.id = m.enterprise_id \
-                 LEFT JOIN policy_applications a ON a.item_id = m.item_id AND a.enterprise_id = e.id AND a.status <> 'refused' \
-                 WHERE m.item_id = $1 AND a.id IS NULL "
-            }
-            ItemAudience::Applied => {
-                "FROM policy_applications a JOIN enterprises e ON e.id = a.enterprise_id \
-                 LEFT JOIN policy_matches m ON m.item_id = a.item_id AND m.enterprise_id = e.id \
-                 WHERE a.item_id = $1 AND a.status <> 'refused' "
-            }
+        // (what drives the list, how the other side is joined, the audience's condition)
+        let (from, other, cond) = match audience {
+            ItemAudience::Qualified | ItemAudience::NotApplied => (
+                "policy_matches m JOIN enterprises e ON e.id = m.enterprise_id",
+                "LEFT JOIN policy_applications a ON a.item_id = m.item_id AND a.enterprise_id = e.id \
+                 AND a.status <> 'refused'",
+                if audience == ItemAudience::NotApplied {
+                    "m.item_id = $1 AND a.id IS NULL"
+                } else {
+                    "m.item_id = $1"
+                },
+            ),
+            ItemAudience::Applied => (
+                "policy_applications a JOIN enterprises e ON e.id = a.enterprise_id",
+                "LEFT JOIN policy_matches m ON m.item_id = a.item_id AND m.enterprise_id = e.id",
+                "a.item_id = $1 AND a.status <> 'refused'",
+            ),
         };
         let sql = format!(
             "SELECT e.id AS enterprise_id, e.name, e.uscc, s.name AS street_name, e.size_class, \
              (m.enterprise_id IS NOT NULL) AS qualified, m.amount_wan, m.amount_note, a.id AS application_id, \
              a.status AS application_status, pu.id AS push_id, pu.pushed_at, pu.read_at, COUNT(*) OVER () AS total_count \
-             {base}\
-             AND ($2 IS NULL OR e.name LIKE $2 ESCAPE '\\' OR e.uscc LIKE $2 ESCAPE '\\') \
+             FROM {from} {other} \
+             LEFT JOIN org_units g ON g.id = e.grid_id LEFT JOIN org_units s ON s.id = g.street_id \
+             LEFT JOIN policy_pushes pu ON pu.item_id = $1 AND pu.enterprise_id = e.id \
+             WHERE {cond} AND ($2 IS NULL OR e.name LIKE $2 ESCAPE '\\' OR e.uscc LIKE $2 ESCAPE '\\') \
              ORDER BY COALESCE(m.amount_wan, -1) DESC, e.name LIMIT $3 OFFSET $4"
-        );
-        // the street and the push are joined after the WHERE of `base`: put them in the FROM
-        let sql = sql.replacen(
-            "WHERE ",
-            "LEFT JOIN org_units g ON g.id = e.grid_id LEFT JOIN org_units s ON s.id = g.street_id \
-             LEFT JOIN policy_pushes pu ON pu.item_id = $1 AND pu.enterprise_id = e.id WHERE ",
-            1,
         );
         let pattern = q
             .map(str::trim)

@@ -11,7 +11,7 @@ use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
 use jiban_core::band::{BandRules, ComponentKind};
-use jiban_core::formula::{Formula, When};
+use jiban_core::formula::Formula;
 use jiban_core::roles::{Permission, Role};
 use jiban_store::audit::NewAudit;
 use jiban_store::indicators::{IndicatorRow, NewValue};
@@ -540,11 +540,9 @@ pub async fn enterprise_series(
                 for period in periods.into_iter().rev().take(24) {
                     let r = f.eval(|name, when| {
                         let i = by_name.get(name)?;
-                        let p = match when {
-                            When::Current => period,
-                            When::LastYear => crate::bands::year_before(period),
-                        };
-                        current.get(&(i.id, p)).copied()
+                        current
+                            .get(&(i.id, crate::bands::input_period(when, period)))
+                            .copied()
                     });
                     let (value, reason) = match r {
                         Ok(v) => (Some((v * 10_000.0).round() / 10_000.0), None),

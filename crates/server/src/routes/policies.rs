@@ -576,21 +576,20 @@ pub async fn list_policies(
             format!("政策类型“{b}”不存在，应为 subsidy、reduction、right 或 qualification"),
         ));
     }
-    let statuses = match (sees_drafts(&p), q.status) {
-        (true, Some(s)) => vec![s],
-        (true, None) => vec![],
-        (false, Some(s)) if s == "published" => vec![s],
-        (false, Some(_)) => {
+    // without policy.write: published only (asking for drafts gives none)
+    let status = match (sees_drafts(&p), q.status) {
+        (true, status) => status,
+        (false, Some(s)) if s != "published" => {
             return Ok(Json(PolicyPage {
                 items: vec![],
                 total: 0,
             }));
         }
-        (false, None) => vec!["published".to_string()],
+        (false, _) => Some("published".to_string()),
     };
     let f = PolicyFilter {
         q: q.q,
-        statuses,
+        status,
         benefit_type: q.benefit_type,
         dept_id: q.dept_id,
     };
@@ -1233,12 +1232,13 @@ pub async fn enterprise_policies(
         v.dedup();
         v
     };
-    let mut policies = HashMap::new();
-    for pid in policy_ids {
-        if let Some(r) = state.store.policy(zone, pid).await? {
-            policies.insert(pid, r);
-        }
-    }
+    let policies: HashMap<Uuid, PolicyRow> = state
+        .store
+        .policies_by_ids(zone, &policy_ids)
+        .await?
+        .into_iter()
+        .map(|r| (r.id, r))
+        .collect();
     let (qualified, almost) =
         engine::explain_enterprise(&state, zone, id, &items, &catalog).await?;
     let apps: HashMap<Uuid, ApplicationRow> = state
@@ -1557,7 +1557,7 @@ pub struct PushIn {
 }
 
 #[derive(Serialize, ToSchema)]
-pub struct PushOut {
+pub struct PushResult {
     pub pushed: usize,
 }
 
@@ -1565,13 +1565,13 @@ pub struct PushOut {
 #[utoipa::path(post, path = "/api/v1/policy-items/{id}/push", tag = TAG,
     params(("id" = Uuid, Path, description = "条款 id")),
     request_body = PushIn,
-    responses((status = 200, body = PushOut), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
+    responses((status = 200, body = PushResult), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn push_item(
     State(state): State<AppState>,
     p: Principal,
     ApiPath(id): ApiPath<Uuid>,
     ApiJson(body): ApiJson<PushIn>,
-) -> ApiResult<Json<PushOut>> {
+) -> ApiResult<Json<PushResult>> {
     require_officer(&p)?;
     let zone = p.zone_id();
     let item = staff_item(&state, &p, id).await?;
@@ -1654,13 +1654,13 @@ pub async fn push_item(
     )
     .await?;
     tx.commit().await?;
-    Ok(Json(PushOut {
+    Ok(Json(PushResult {
         pushed: pushed.len(),
     }))
 }
 
 #[derive(Serialize, ToSchema)]
-pub struct PushOut2 {
+pub struct PushOut {
     pub id: Uuid,
     pub item_id: Uuid,
     pub item_title: String,
@@ -1677,11 +1677,11 @@ pub struct PushOut2 {
 
 /// The pushes the signed-in enterprise received, newest first.
 #[utoipa::path(get, path = "/api/v1/portal/policy-pushes", tag = TAG,
-    responses((status = 200, body = Vec<PushOut2>), (status = 403, body = ErrorBody)))]
+    responses((status = 200, body = Vec<PushOut>), (status = 403, body = ErrorBody)))]
 pub async fn portal_pushes(
     State(state): State<AppState>,
     p: Principal,
-) -> ApiResult<Json<Vec<PushOut2>>> {
+) -> ApiResult<Json<Vec<PushOut>>> {
     let e = own_enterprise(&p)?;
     Ok(Json(
         state
@@ -1689,7 +1689,7 @@ pub async fn portal_pushes(
             .enterprise_pushes(e)
             .await?
             .into_iter()
-            .map(|r| PushOut2 {
+            .map(|r| PushOut {
                 id: r.id,
                 item_id: r.item_id,
                 item_title: r.item_title,

@@ -161,6 +161,28 @@ pub(super) async fn notify_enterprises(
     Ok(())
 }
 
+/// Locks the application for the rest of the transaction and checks it is in `expected`;
+/// otherwise `409 policy.bad_state` with “申报当前为“…”，{why}”. Returns the state.
+async fn lock_in_state(
+    tx: &mut jiban_store::Tx,
+    zone: Uuid,
+    id: Uuid,
+    expected: &str,
+    why: &str,
+) -> ApiResult<String> {
+    let current = tx
+        .lock_policy_application(zone, id)
+        .await?
+        .ok_or_else(|| AppError::not_found("申报"))?;
+    if current != expected {
+        return Err(transition(
+            "policy.bad_state",
+            format!("申报当前为“{}”，{why}", application_status_name(&current)),
+        ));
+    }
+    Ok(current)
+}
+
 fn action_name(a: &str) -> &'static str {
     match a {
         "submit" => "提交申报",
@@ -656,19 +678,7 @@ pub async fn review_application(
     }
     let zone = p.zone_id();
     let mut tx = state.store.begin().await?;
-    let current = tx
-        .lock_policy_application(zone, id)
-        .await?
-        .ok_or_else(|| AppError::not_found("申报"))?;
-    if current != "submitted" {
-        return Err(transition(
-            "policy.bad_state",
-            format!(
-                "申报当前为“{}”，不能审核",
-                application_status_name(&current)
-            ),
-        ));
-    }
+    let current = lock_in_state(&mut tx, zone, id, "submitted", "不能审核").await?;
     let on_time = a.review_due.is_none_or(|d| engine::today() <= d);
     tx.review_policy_application(id, status, reason.as_deref(), on_time, p.user.id)
         .await?;
@@ -728,19 +738,14 @@ pub async fn resubmit_application(
     let note = jiban_core::text::optional_text("note", "申报说明", body.note.as_deref(), 1000)?;
     let due = review_due(&state, zone, item.review_days).await?;
     let mut tx = state.store.begin().await?;
-    let current = tx
-        .lock_policy_application(zone, id)
-        .await?
-        .ok_or_else(|| AppError::not_found("申报"))?;
-    if current != "returned" {
-        return Err(transition(
-            "policy.bad_state",
-            format!(
-                "申报当前为“{}”，只有被退回的申报可以重新提交",
-                application_status_name(&current)
-            ),
-        ));
-    }
+    let current = lock_in_state(
+        &mut tx,
+        zone,
+        id,
+        "returned",
+        "只有被退回的申报可以重新提交",
+    )
+    .await?;
     tx.resubmit_policy_application(id, &materials, note.as_deref(), Some(due))
         .await?;
     let actor = p.label();
@@ -807,19 +812,7 @@ pub async fn payout_application(
     check_payout(body.amount_wan, body.paid_on)?;
     let zone = p.zone_id();
     let mut tx = state.store.begin().await?;
-    let current = tx
-        .lock_policy_application(zone, id)
-        .await?
-        .ok_or_else(|| AppError::not_found("申报"))?;
-    if current != "approved" {
-        return Err(transition(
-            "policy.bad_state",
-            format!(
-                "申报当前为“{}”，审核通过后才能兑现",
-                application_status_name(&current)
-            ),
-        ));
-    }
+    let current = lock_in_state(&mut tx, zone, id, "approved", "审核通过后才能兑现").await?;
     tx.pay_policy_application(id, body.amount_wan, body.paid_on, p.user.id)
         .await?;
     let actor = p.label();
