@@ -9,14 +9,19 @@
 //! - `search`: the demo zone and N cases with realistic Chinese texts (the built-in corpus, varied)
 //!   into a fresh database; times rebuilding the full-text index (`jiban reindex`) and searches.
 //! - `route`: the dispatch model's suggestion latency on one core and training throughput.
+//! - `dashboard`: a city-scale zone and N cases (default 10,000,000) into a fresh database; times
+//!   rebuilding the rollups, the command dashboard's data, and the rollups' upkeep on case writes.
 //!
 //! Timings are printed, never asserted: the figures go into BENCHMARKS.md with the machine and date.
+
+mod dashboard;
 
 use anyhow::{Context, bail};
 use clap::{Parser, Subcommand};
 use jiban_store::cases::{CaseFilter, CaseOrder, CaseVisibility};
 use jiban_store::{DbPool, Page, Store, StoreOptions};
 use rand::{Rng, SeedableRng};
+use sqlx::Connection;
 use std::time::{Duration, Instant};
 use time::OffsetDateTime;
 use uuid::Uuid;
@@ -89,6 +94,22 @@ enum Cmd {
         #[arg(long, default_value_t = 2_000)]
         items: usize,
     },
+    /// The command dashboard's data (指挥大屏) at city scale, from the rollups, on a fresh database.
+    Dashboard {
+        /// A database URL for an EMPTY database (sqlite://… or postgres://…).
+        #[arg(long)]
+        database_url: String,
+        #[arg(long, default_value_t = 10_000_000)]
+        cases: usize,
+        #[arg(long, default_value_t = 50)]
+        iterations: usize,
+        /// Case writes timed for the rollups' upkeep (of each kind).
+        #[arg(long, default_value_t = 1_000)]
+        writes: usize,
+        /// Only the measurements, on a database an earlier `dashboard` run filled.
+        #[arg(long)]
+        reuse: bool,
+    },
     /// The same measurements on a database that `queue` already filled.
     Lists {
         #[arg(long)]
@@ -130,6 +151,13 @@ async fn main() -> anyhow::Result<()> {
             reuse,
         } => search(&database_url, cases, iterations, reuse).await,
         Cmd::Route { docs } => route(docs),
+        Cmd::Dashboard {
+            database_url,
+            cases,
+            iterations,
+            writes,
+            reuse,
+        } => dashboard::run(&database_url, cases, iterations, writes, reuse).await,
         Cmd::Policy { enterprises, items } => policy(enterprises, items),
         Cmd::Registry {
             database_url,
@@ -250,8 +278,7 @@ async fn queue(url: &str, n: usize, iterations: usize) -> anyhow::Result<()> {
         intake.id,
         &units.iter().map(|u| u.id).collect::<Vec<_>>(),
         &grids,
-        n,
-        None,
+        &CaseMix::three_years(n, &bench_categories(), None),
     )
     .await?;
     println!(
@@ -329,38 +356,122 @@ async fn measure(store: &Store, zone_id: Uuid, iterations: usize) -> anyhow::Res
     Ok(())
 }
 
-/// Bulk-inserts `n` cases with one lead assignment each: 3 % open (dispatched/handling), the rest
-/// closed, over the last three years.
+/// What [`seed`] writes: `n` cases filed between `from` and `to`, in filing order (row order
+/// follows time, as in a real database). A share `open_share` is still open — filed after
+/// `open_since`, 30 % dispatched and the rest handling, with `alert = 'overdue'` once past the
+/// 7-day deadline (what the sweep would have set); the rest were closed 1 to 7 days after filing
+/// (never after `to`).
+struct CaseMix<'a> {
+    n: usize,
+    from: OffsetDateTime,
+    to: OffsetDateTime,
+    open_share: f64,
+    open_since: OffsetDateTime,
+    urgent_share: f64,
+    /// Category codes, used in turn (with `texts`, each text's own category).
+    categories: &'a [String],
+    /// Realistic texts (the built-in corpus, varied); otherwise one fixed text.
+    texts: Option<&'a [jiban_route::Example]>,
+    /// One lead assignment per case (the department queue reads them).
+    assignments: bool,
+}
+
+impl<'a> CaseMix<'a> {
+    /// The `queue` and `search` mix: the last three years, 3 % open (filed in the last 20,000
+    /// minutes), no urgent case, one lead assignment each.
+    fn three_years(
+        n: usize,
+        categories: &'a [String],
+        texts: Option<&'a [jiban_route::Example]>,
+    ) -> Self {
+        let now = jiban_store::now();
+        CaseMix {
+            n,
+            from: now - time::Duration::days(3 * 365),
+            to: now,
+            open_share: 0.03,
+            open_since: now - time::Duration::minutes(20_000),
+            urgent_share: 0.0,
+            categories,
+            texts,
+            assignments: true,
+        }
+    }
+}
+
+/// The category codes of the `queue` and `search` benches.
+fn bench_categories() -> Vec<String> {
+    [
+        "QY01", "QY02", "QY03", "QY05", "ZW01", "ZW03", "CS01", "CS02", "CS05", "AQ01",
+    ]
+    .map(String::from)
+    .to_vec()
+}
+
+/// One generated case.
+struct SeedRow {
+    id: Uuid,
+    case_no: String,
+    state: &'static str,
+    category: String,
+    lead: Uuid,
+    grid: Uuid,
+    created: OffsetDateTime,
+    due: OffsetDateTime,
+    closed: Option<OffsetDateTime>,
+    urgency: &'static str,
+    alert: Option<&'static str>,
+    title: String,
+    text: String,
+    phone: String,
+}
+
+/// Bulk-inserts the cases of `mix` (multi-row INSERTs of 1,000 rows, 50,000 rows per transaction,
+/// on one connection with `synchronous = OFF` and a 1 GiB page cache on SQLite, or
+/// `synchronous_commit = off` on PostgreSQL, for the load only), then `ANALYZE`. The rollups are
+/// not touched: rebuild them afterwards (`Store::rebuild_rollups`).
 async fn seed(
     store: &Store,
     zone: Uuid,
     filed_by: Uuid,
     units: &[Uuid],
     grids: &[Uuid],
-    n: usize,
-    texts: Option<&[jiban_route::Example]>,
+    mix: &CaseMix<'_>,
 ) -> anyhow::Result<()> {
     let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(7);
-    let now = jiban_store::now();
-    let cats = [
-        "QY01", "QY02", "QY03", "QY05", "ZW01", "ZW03", "CS01", "CS02", "CS05", "AQ01",
-    ];
-    const CHUNK: usize = 400;
-    let mut done = 0;
-    while done < n {
-        let m = CHUNK.min(n - done);
-        let rows: Vec<_> = (0..m)
+    let n = mix.n;
+    // Filing times are drawn in order (stratified) from the mixture of the closed cases, uniform
+    // over [from, to], and the open ones, uniform over [open_since, to]; a case filed after
+    // `open_since` is open with the share of the open density there.
+    let span = (mix.to - mix.from).as_seconds_f64();
+    let quiet = (mix.open_since.max(mix.from) - mix.from)
+        .as_seconds_f64()
+        .min(span);
+    let closed_density = (1.0 - mix.open_share) / span;
+    let open_density = if span > quiet {
+        mix.open_share / (span - quiet)
+    } else {
+        0.0
+    };
+    let p_open = open_density / (closed_density + open_density);
+    let filed_after = |q: f64| {
+        if q < closed_density * quiet {
+            q / closed_density
+        } else {
+            quiet + (q - closed_density * quiet) / (closed_density + open_density)
+        }
+    };
+    let mut next_rows = |done: usize, m: usize| -> Vec<SeedRow> {
+        (0..m)
             .map(|i| {
                 let k = done + i;
-                let open = rng.random_bool(0.03);
-                let age = time::Duration::minutes(rng.random_range(0..(3 * 365 * 24 * 60)));
-                let created = if open {
-                    now - time::Duration::minutes(rng.random_range(0..20_000))
-                } else {
-                    now - age
-                };
+                let q = (k as f64 + rng.random::<f64>()) / n as f64;
+                let created = jiban_store::ts(
+                    (mix.from + time::Duration::seconds_f64(filed_after(q))).min(mix.to),
+                );
+                let open = created >= mix.open_since && rng.random_bool(p_open);
                 let due = created + time::Duration::days(7);
-                let (title, text, cat) = match texts {
+                let (title, text, category) = match mix.texts {
                     Some(t) => {
                         let e = &t[rng.random_range(0..t.len())];
                         let text = varied(&mut rng, &e.text);
@@ -373,93 +484,132 @@ async fn seed(
                     None => (
                         "压测诉求".to_string(),
                         "批量生成的历史诉求，用于测量查询性能。".to_string(),
-                        cats[k % cats.len()].to_string(),
+                        mix.categories[k % mix.categories.len()].clone(),
                     ),
                 };
-                (
-                    Uuid::now_v7(),
-                    format!("JB{}-{k:07}", 20000000 + (k / 10_000_000)),
-                    if open {
-                        if rng.random_bool(0.3) {
-                            "dispatched"
-                        } else {
-                            "handling"
-                        }
-                    } else {
-                        "closed"
+                SeedRow {
+                    id: Uuid::now_v7(),
+                    case_no: format!("JB{}-{k:07}", 20000000 + (k / 10_000_000)),
+                    state: match (open, rng.random_bool(0.3)) {
+                        (false, _) => "closed",
+                        (true, true) => "dispatched",
+                        (true, false) => "handling",
                     },
-                    cat,
-                    units[rng.random_range(0..units.len())],
-                    grids[rng.random_range(0..grids.len())],
+                    category,
+                    lead: units[rng.random_range(0..units.len())],
+                    grid: grids[rng.random_range(0..grids.len())],
                     created,
                     due,
-                    open,
+                    closed: (!open).then(|| {
+                        (created + time::Duration::minutes(rng.random_range(24 * 60..7 * 24 * 60)))
+                            .min(mix.to)
+                    }),
+                    urgency: if rng.random_bool(mix.urgent_share) {
+                        "urgent"
+                    } else {
+                        "normal"
+                    },
+                    alert: (open && due < mix.to).then_some("overdue"),
                     title,
                     text,
-                    format!("139{:08}", k),
-                )
+                    phone: format!("139{:08}", k),
+                }
             })
-            .collect();
-        macro_rules! insert {
-            ($p:expr) => {{
-                let mut tx = $p.begin().await?;
-                let mut qb = sqlx::QueryBuilder::new(
-                    "INSERT INTO cases (id, zone_id, case_no, channel, state, title, description, category_code, urgency, \
-                     grid_id, filed_by, lead_unit_id, due_at, created_at, updated_at, closed_at, person_phone) ",
-                );
-                qb.push_values(&rows, |mut b, r| {
-                    b.push_bind(r.0)
-                        .push_bind(zone)
-                        .push_bind(r.1.clone())
-                        .push_bind("hotline")
-                        .push_bind(r.2)
-                        .push_bind(r.9.clone())
-                        .push_bind(r.10.clone())
-                        .push_bind(r.3.clone())
-                        .push_bind("normal")
-                        .push_bind(r.5)
-                        .push_bind(filed_by)
-                        .push_bind(r.4)
-                        .push_bind(r.7)
-                        .push_bind(r.6)
-                        .push_bind(r.6)
-                        .push_bind(if r.8 { None } else { Some(r.7) })
-                        .push_bind(r.11.clone());
-                });
-                qb.build().execute(&mut *tx).await?;
-                let mut qb = sqlx::QueryBuilder::new(
-                    "INSERT INTO case_assignments (id, zone_id, case_id, unit_id, role, state, sign_by, due_at, created_at, ended_at) ",
-                );
-                qb.push_values(&rows, |mut b, r| {
-                    b.push_bind(Uuid::now_v7())
-                        .push_bind(zone)
-                        .push_bind(r.0)
-                        .push_bind(r.4)
-                        .push_bind("lead")
-                        .push_bind(if r.8 { if r.2 == "dispatched" { "pending" } else { "signed" } } else { "replied" })
-                        .push_bind(r.6 + time::Duration::hours(4))
-                        .push_bind(r.7)
-                        .push_bind(r.6)
-                        .push_bind(if r.8 { None::<OffsetDateTime> } else { Some(r.7) });
-                });
-                qb.build().execute(&mut *tx).await?;
+            .collect()
+    };
+    const ROWS: usize = 1_000;
+    const PER_TX: usize = 50_000;
+    let (fast, durable): (&[&'static str], &[&'static str]) = match store.pool() {
+        DbPool::Sqlite(_) => (
+            &["PRAGMA synchronous = OFF", "PRAGMA cache_size = -1048576"],
+            &["PRAGMA synchronous = FULL", "PRAGMA cache_size = -2000"],
+        ),
+        DbPool::Postgres(_) => (
+            &["SET synchronous_commit = off"],
+            &["RESET synchronous_commit"],
+        ),
+    };
+    let started = Instant::now();
+    macro_rules! load {
+        ($p:expr) => {{
+            let mut conn = $p.acquire().await?;
+            for s in fast {
+                sqlx::query(*s).execute(&mut *conn).await?;
+            }
+            let mut done = 0;
+            while done < n {
+                let mut tx = conn.begin().await?;
+                let end = n.min(done + PER_TX);
+                while done < end {
+                    let rows = next_rows(done, ROWS.min(end - done));
+                    let mut qb = sqlx::QueryBuilder::new(
+                        "INSERT INTO cases (id, zone_id, case_no, channel, state, title, description, category_code, urgency, \
+                         grid_id, filed_by, lead_unit_id, due_at, created_at, updated_at, closed_at, person_phone, alert) ",
+                    );
+                    qb.push_values(&rows, |mut b, r| {
+                        b.push_bind(r.id)
+                            .push_bind(zone)
+                            .push_bind(r.case_no.clone())
+                            .push_bind("hotline")
+                            .push_bind(r.state)
+                            .push_bind(r.title.clone())
+                            .push_bind(r.text.clone())
+                            .push_bind(r.category.clone())
+                            .push_bind(r.urgency)
+                            .push_bind(r.grid)
+                            .push_bind(filed_by)
+                            .push_bind(r.lead)
+                            .push_bind(r.due)
+                            .push_bind(r.created)
+                            .push_bind(r.closed.unwrap_or(r.created))
+                            .push_bind(r.closed)
+                            .push_bind(r.phone.clone())
+                            .push_bind(r.alert);
+                    });
+                    qb.build().execute(&mut *tx).await?;
+                    if mix.assignments {
+                        let mut qb = sqlx::QueryBuilder::new(
+                            "INSERT INTO case_assignments (id, zone_id, case_id, unit_id, role, state, sign_by, due_at, created_at, ended_at) ",
+                        );
+                        qb.push_values(&rows, |mut b, r| {
+                            b.push_bind(Uuid::now_v7())
+                                .push_bind(zone)
+                                .push_bind(r.id)
+                                .push_bind(r.lead)
+                                .push_bind("lead")
+                                .push_bind(match r.state {
+                                    "closed" => "replied",
+                                    "dispatched" => "pending",
+                                    _ => "signed",
+                                })
+                                .push_bind(r.created + time::Duration::hours(4))
+                                .push_bind(r.due)
+                                .push_bind(r.created)
+                                .push_bind(r.closed);
+                        });
+                        qb.build().execute(&mut *tx).await?;
+                    }
+                    done += rows.len();
+                }
                 tx.commit().await?;
-            }};
-        }
-        match store.pool() {
-            DbPool::Sqlite(p) => insert!(p),
-            DbPool::Postgres(p) => insert!(p),
-        }
-        done += m;
-        if done.is_multiple_of(100_000) {
-            eprintln!("  … {done}");
-        }
+                if done.is_multiple_of(1_000_000) || done == n {
+                    eprintln!(
+                        "  … {done} cases ({:.0}/s)",
+                        done as f64 / started.elapsed().as_secs_f64()
+                    );
+                }
+            }
+            for s in durable {
+                sqlx::query(*s).execute(&mut *conn).await?;
+            }
+            let t = Instant::now();
+            sqlx::query("ANALYZE").execute(&mut *conn).await?;
+            eprintln!("  ANALYZE in {:.1} s", t.elapsed().as_secs_f64());
+        }};
     }
-    if let DbPool::Postgres(p) = store.pool() {
-        sqlx::query("ANALYZE").execute(p).await?;
-    }
-    if let DbPool::Sqlite(p) = store.pool() {
-        sqlx::query("ANALYZE").execute(p).await?;
+    match store.pool() {
+        DbPool::Sqlite(p) => load!(p),
+        DbPool::Postgres(p) => load!(p),
     }
     Ok(())
 }
@@ -524,8 +674,7 @@ async fn search(url: &str, n: usize, iterations: usize, reuse: bool) -> anyhow::
         intake.id,
         &leads,
         &grids,
-        n,
-        Some(&corpus),
+        &CaseMix::three_years(n, &[], Some(&corpus)),
     )
     .await?;
     println!("seeded {n} cases in {:.1} s", t.elapsed().as_secs_f64());

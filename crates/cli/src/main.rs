@@ -454,13 +454,16 @@ async fn serve(cfg: Config, demo: bool) -> anyhow::Result<()> {
 
 fn print_demo(s: &jiban_server::demo::DemoSummary) {
     println!(
-        "已加载演示园区“{}”：{} 个组织单元，{} 家企业，{} 件诉求，{} 条运行预警，{} 份惠企政策，{} 个账号（密码均为 {}）",
+        "已加载演示园区“{}”：{} 个组织单元，{} 家企业，{} 件诉求（另有历史件 {} 件），{} 条运行预警，{} 份惠企政策，{} 个排名快照，{} 份督办函件，{} 个账号（密码均为 {}）",
         s.zone_name,
         s.units,
         s.enterprises,
         s.cases,
+        s.history.0,
         s.warnings,
         s.policies,
+        s.history.1,
+        s.history.2,
         s.accounts.len(),
         jiban_demo::DEMO_PASSWORD
     );

@@ -90,9 +90,11 @@ impl Role {
     /// | role | permissions |
     /// |---|---|
     /// | admin | all |
-    /// | leader, supervisor | `org.read`, `enterprise.read`, `audit.read`, `token.self` |
-    /// | dispatcher, intake | `org.read`, `enterprise.read`, `token.self`, `case.read` |
-    /// | dept_head | the same and `policy.write` |
+    /// | leader | `org.read`, `enterprise.read`, `audit.read`, `token.self`, `case.read`, `assessment.read` |
+    /// | supervisor | the same and `assessment.write` |
+    /// | dispatcher | `org.read`, `enterprise.read`, `token.self`, `case.read`, `assessment.read` |
+    /// | intake | `org.read`, `enterprise.read`, `token.self`, `case.read` |
+    /// | dept_head | `org.read`, `enterprise.read`, `token.self`, `case.read`, `policy.write`, `assessment.read` |
     /// | handler | `enterprise.read`, `token.self`, `case.read`, `policy.write` |
     /// | grid_worker, enterprise | `enterprise.read`, `token.self`, `case.read` |
     ///
@@ -101,11 +103,33 @@ impl Role {
         use Permission::*;
         match self {
             Role::Admin => &Permission::ALL,
-            Role::Leader | Role::Supervisor => {
-                &[OrgRead, EnterpriseRead, AuditRead, TokenSelf, CaseRead]
-            }
-            Role::Dispatcher | Role::Intake => &[OrgRead, EnterpriseRead, TokenSelf, CaseRead],
-            Role::DeptHead => &[OrgRead, EnterpriseRead, TokenSelf, CaseRead, PolicyWrite],
+            Role::Leader => &[
+                OrgRead,
+                EnterpriseRead,
+                AuditRead,
+                TokenSelf,
+                CaseRead,
+                AssessmentRead,
+            ],
+            Role::Supervisor => &[
+                OrgRead,
+                EnterpriseRead,
+                AuditRead,
+                TokenSelf,
+                CaseRead,
+                AssessmentRead,
+                AssessmentWrite,
+            ],
+            Role::Dispatcher => &[OrgRead, EnterpriseRead, TokenSelf, CaseRead, AssessmentRead],
+            Role::Intake => &[OrgRead, EnterpriseRead, TokenSelf, CaseRead],
+            Role::DeptHead => &[
+                OrgRead,
+                EnterpriseRead,
+                TokenSelf,
+                CaseRead,
+                PolicyWrite,
+                AssessmentRead,
+            ],
             Role::Handler => &[EnterpriseRead, TokenSelf, CaseRead, PolicyWrite],
             Role::GridWorker | Role::Enterprise => &[EnterpriseRead, TokenSelf, CaseRead],
         }
@@ -154,11 +178,17 @@ pub enum Permission {
     /// `policy.write` — enter policies, push them, review applications and record payouts (the
     /// handler must also belong to a department or the zone; see docs/POLICIES.md).
     PolicyWrite,
+    /// `assessment.read` — read the assessment rankings, their drill-down, reports, all warning
+    /// letters and the command dashboard.
+    AssessmentRead,
+    /// `assessment.write` — assessment settings, snapshots on demand and corrections, issuing
+    /// warning letters, exempting cases from the assessment.
+    AssessmentWrite,
 }
 
 impl Permission {
     /// All permissions.
-    pub const ALL: [Permission; 14] = [
+    pub const ALL: [Permission; 16] = [
         Permission::OrgRead,
         Permission::OrgWrite,
         Permission::UserRead,
@@ -173,6 +203,8 @@ impl Permission {
         Permission::RoutingWrite,
         Permission::IndicatorWrite,
         Permission::PolicyWrite,
+        Permission::AssessmentRead,
+        Permission::AssessmentWrite,
     ];
 
     /// Stable dotted code, e.g. `org.read`.
@@ -192,6 +224,8 @@ impl Permission {
             Permission::RoutingWrite => "routing.write",
             Permission::IndicatorWrite => "indicator.write",
             Permission::PolicyWrite => "policy.write",
+            Permission::AssessmentRead => "assessment.read",
+            Permission::AssessmentWrite => "assessment.write",
         }
     }
 
@@ -212,6 +246,8 @@ impl Permission {
             Permission::RoutingWrite => "维护派单规则",
             Permission::IndicatorWrite => "维护运行指标与色标规则",
             Permission::PolicyWrite => "维护惠企政策与审核申报",
+            Permission::AssessmentRead => "查看考核排名与指挥大屏",
+            Permission::AssessmentWrite => "维护考核设置、生成排名与督办函件",
         }
     }
 }
@@ -321,21 +357,45 @@ mod tests {
         assert_eq!(Role::Admin.permissions(), &Permission::ALL);
         assert_eq!(
             Role::Leader.permissions(),
-            [OrgRead, EnterpriseRead, AuditRead, TokenSelf, CaseRead]
+            [
+                OrgRead,
+                EnterpriseRead,
+                AuditRead,
+                TokenSelf,
+                CaseRead,
+                AssessmentRead
+            ]
         );
         assert_eq!(
             Role::Supervisor.permissions(),
-            [OrgRead, EnterpriseRead, AuditRead, TokenSelf, CaseRead]
+            [
+                OrgRead,
+                EnterpriseRead,
+                AuditRead,
+                TokenSelf,
+                CaseRead,
+                AssessmentRead,
+                AssessmentWrite
+            ]
         );
-        for r in [Role::Dispatcher, Role::Intake] {
-            assert_eq!(
-                r.permissions(),
-                [OrgRead, EnterpriseRead, TokenSelf, CaseRead]
-            );
-        }
+        assert_eq!(
+            Role::Dispatcher.permissions(),
+            [OrgRead, EnterpriseRead, TokenSelf, CaseRead, AssessmentRead]
+        );
+        assert_eq!(
+            Role::Intake.permissions(),
+            [OrgRead, EnterpriseRead, TokenSelf, CaseRead]
+        );
         assert_eq!(
             Role::DeptHead.permissions(),
-            [OrgRead, EnterpriseRead, TokenSelf, CaseRead, PolicyWrite]
+            [
+                OrgRead,
+                EnterpriseRead,
+                TokenSelf,
+                CaseRead,
+                PolicyWrite,
+                AssessmentRead
+            ]
         );
         assert_eq!(
             Role::Handler.permissions(),

@@ -24,6 +24,9 @@ pub struct Config {
     pub office_hours: String,
     /// Returns (退回) a case may take before a supervisor must decide where it goes.
     pub bounce_limit: u32,
+    /// Folder with the fonts of warning letters (仿宋_GB2312, 方正小标宋 …); Noto Serif CJK is
+    /// used for what it lacks, and without it.
+    pub letter_font_dir: Option<PathBuf>,
 }
 
 /// Background jobs (each runs on one node at a time, by lease).
@@ -114,6 +117,7 @@ impl Default for Config {
             outbox: OutboxConfig::default(),
             office_hours: "08:30-12:00,14:00-17:30".into(),
             bounce_limit: 2,
+            letter_font_dir: None,
         }
     }
 }
@@ -152,6 +156,7 @@ impl fmt::Debug for Config {
             .field("outbox", &self.outbox)
             .field("office_hours", &self.office_hours)
             .field("bounce_limit", &self.bounce_limit)
+            .field("letter_font_dir", &self.letter_font_dir)
             .finish()
     }
 }
@@ -218,6 +223,9 @@ impl Config {
         }
         if let Some(v) = get("JIBAN_DATA_DIR") {
             self.data_dir = PathBuf::from(v);
+        }
+        if let Some(v) = get("JIBAN_LETTER_FONT_DIR") {
+            self.letter_font_dir = Some(PathBuf::from(v));
         }
         if let Some(v) = get("JIBAN_MAX_CONNECTIONS") {
             self.max_connections = num("JIBAN_MAX_CONNECTIONS", v)?;

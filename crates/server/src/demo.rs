@@ -33,6 +33,8 @@ pub struct DemoSummary {
     pub warnings: usize,
     /// Policies of the demo's library.
     pub policies: usize,
+    /// Historic cases of the past weeks, ranking snapshots taken from them, letters issued.
+    pub history: (usize, usize, usize),
 }
 
 /// True when the database holds no zone yet.
@@ -92,6 +94,7 @@ pub async fn load(store: &Store) -> anyhow::Result<DemoSummary> {
     let last_month = (today.replace_day(1)? - time::Duration::days(1)).replace_day(1)?;
     summary.warnings = load_operation(store, &demo, last_month).await?;
     summary.policies = load_policies(store, today).await?;
+    summary.history = load_history(store, jiban_store::now()).await?;
     Ok(summary)
 }
 
@@ -570,6 +573,7 @@ pub async fn load_zone(store: &Store, demo: &DemoZone) -> anyhow::Result<DemoSum
         enterprises: rows.len(),
         accounts,
         cases: 0,
+        history: (0, 0, 0),
     })
 }
 
@@ -1156,4 +1160,237 @@ pub fn census_workbook(demo: &DemoZone, bad: bool) -> anyhow::Result<(Vec<u8>, u
     }
     ws.set_freeze_panes(1, 0)?;
     Ok((wb.save_to_buffer()?, if bad { bad_rows } else { 0 }))
+}
+
+/// How well each demo unit works (the share of things done in time and to satisfaction), so the
+/// rankings have a shape: 泉湖镇 and 综合执法局 trail week after week and earn letters.
+fn demo_quality(name: &str) -> f64 {
+    match name {
+        "泉湖镇" => 0.4,
+        "综合执法局" => 0.5,
+        "临港街道" => 0.8,
+        "应急管理局" => 0.84,
+        "金山街道" => 0.9,
+        "人社局" => 0.92,
+        "向阳街道" => 0.95,
+        _ => 0.88,
+    }
+}
+
+/// Ten weeks of handled cases before the demo's own (历史件, written with their timestamps), the
+/// weekly ranking snapshots the Monday job would have taken from them, last month's, and the
+/// letters of the latest week. Returns (cases, snapshots, letters).
+pub async fn load_history(
+    store: &Store,
+    now: time::OffsetDateTime,
+) -> anyhow::Result<(usize, usize, usize)> {
+    use jiban_core::calendar::BEIJING;
+    use jiban_store::cases::{HistoricAssignment, HistoricCase, NewCase};
+    use time::Duration;
+    let state = crate::state::AppState::new(store.clone(), crate::config::Config::default());
+    let cal = WorkCalendar::china_default();
+    let zone = store.zones().await?.into_iter().next().context("zone")?;
+    let units = store.org_units(zone.id).await?;
+    let leads: Vec<_> = units
+        .iter()
+        .filter(|u| u.active && (u.kind == "street" || u.kind == "department"))
+        .filter(|u| u.name != "党政办公室")
+        .collect();
+    let grids_of = |street: Uuid| -> Vec<Uuid> {
+        units
+            .iter()
+            .filter(|u| u.kind == "grid" && u.street_id == Some(street))
+            .map(|u| u.id)
+            .collect()
+    };
+    let all_grids: Vec<Uuid> = units
+        .iter()
+        .filter(|u| u.kind == "grid")
+        .map(|u| u.id)
+        .collect();
+    let intake = store
+        .user_by_username("intake")
+        .await?
+        .context("demo account intake")?;
+    let mut rng: u64 = 0x5eed_2026;
+    let mut next = move || {
+        rng ^= rng << 13;
+        rng ^= rng >> 7;
+        rng ^= rng << 17;
+        (rng >> 11) as f64 / (1u64 << 53) as f64
+    };
+    let today = now.to_offset(BEIJING).date();
+    let this_monday = today - Duration::days(i64::from(today.weekday().number_days_from_monday()));
+    let mut n = 0usize;
+    let mut tx = store.begin().await?;
+    let mut exempted = false;
+    for week in (0..10).rev() {
+        let monday = this_monday - Duration::days(7 * week);
+        for k in 0..100usize {
+            let (filer_case, lead) = {
+                let c = &DEMO_CASES[(k * 7 + week as usize) % DEMO_CASES.len()];
+                let kind = if next() < 0.5 { "street" } else { "department" };
+                let pool: Vec<_> = leads.iter().filter(|u| u.kind == kind).collect();
+                let lead = pool.get((next() * pool.len() as f64) as usize).copied();
+                (c, *lead.context("demo lead unit")?)
+            };
+            let q = demo_quality(&lead.name);
+            let day = monday + Duration::days((next() * 5.0) as i64);
+            let minute = 8 * 60 + 40 + (next() * 480.0) as i64;
+            let created = day.midnight().assume_offset(BEIJING) + Duration::minutes(minute);
+            if created > now - Duration::hours(2) {
+                continue;
+            }
+            let dispatched = created + Duration::minutes(20 + (next() * 60.0) as i64);
+            let sign_by = cal.add_working_hours(dispatched, 2);
+            let due = cal.add_working_hours(dispatched, 35);
+            let signed = if next() < q {
+                dispatched + Duration::minutes(10 + (next() * 60.0) as i64)
+            } else {
+                cal.add_working_hours(dispatched, 3 + (next() * 5.0) as u32)
+            };
+            let replied = if next() < q {
+                cal.add_working_hours(dispatched, 4 + (next() * 28.0) as u32)
+            } else {
+                cal.add_working_hours(dispatched, 37 + (next() * 20.0) as u32)
+            };
+            let open = replied > now || (week == 0 && next() < 0.35);
+            let closed = replied + Duration::hours(20 + (next() * 30.0) as i64);
+            let open = open || closed > now;
+            let r = next();
+            let rating = if r < q {
+                "satisfied"
+            } else if r < q + (1.0 - q) / 2.0 {
+                "basic"
+            } else {
+                "unsatisfied"
+            };
+            let grid = if lead.kind == "street" {
+                let g = grids_of(lead.id);
+                g.get(k % g.len().max(1)).copied()
+            } else {
+                all_grids.get((k * 3) % all_grids.len().max(1)).copied()
+            };
+            let seq = tx.next_case_seq(zone.id, &format!("H{}", day)).await?;
+            let case_no = format!(
+                "LS{:04}{:02}{:02}{:04}",
+                day.year(),
+                u8::from(day.month()),
+                day.day(),
+                seq
+            );
+            let lead_assignment = HistoricAssignment {
+                unit_id: lead.id,
+                role: "lead".into(),
+                state: if open { "signed" } else { "replied" }.into(),
+                sign_by,
+                due_at: due,
+                signed_at: Some(signed.min(now)),
+                replied_at: (!open).then_some(replied),
+                reply: (!open).then(|| {
+                    format!(
+                        "经现场核实，已就“{}”落实处置措施，并电话回访诉求人。",
+                        filer_case.title
+                    )
+                }),
+                created_at: dispatched,
+                ended_at: None,
+            };
+            let h = HistoricCase {
+                case: NewCase {
+                    zone_id: zone.id,
+                    case_no,
+                    channel: "hotline".into(),
+                    state: if open { "handling" } else { "closed" }.into(),
+                    title: filer_case.title.into(),
+                    description: filer_case.description.into(),
+                    category_code: filer_case.category.into(),
+                    urgency: if k % 13 == 0 { "urgent" } else { "normal" }.into(),
+                    enterprise_id: None,
+                    person_name: None,
+                    person_phone: None,
+                    address: None,
+                    grid_id: grid,
+                    lon: None,
+                    lat: None,
+                    expected_outcome: None,
+                    submitter_id: None,
+                    filed_by: intake.id,
+                    idempotency_key: None,
+                },
+                created_at: created,
+                dispatched_at: dispatched,
+                lead_unit_id: lead.id,
+                sign_by,
+                due_at: due,
+                closed_at: (!open).then_some(closed),
+                reworks: 0,
+                rating: (!open).then(|| rating.to_string()),
+                rated_at: (!open).then_some(closed),
+                assignments: vec![lead_assignment],
+            };
+            let id = tx.insert_historic_case(&h).await?;
+            if !exempted && lead.name == "泉湖镇" && !open && rating == "unsatisfied" {
+                tx.set_exemption(
+                    zone.id,
+                    id,
+                    "诉求人要求超出政策规定范围，经督查室核实属不合理诉求，免于考核",
+                    intake.id,
+                )
+                .await?;
+                exempted = true;
+            }
+            n += 1;
+        }
+    }
+    tx.commit().await?;
+    // the Monday job's snapshots of the past eight weeks and of last month, then this week's letters
+    let system = jiban_store::audit::Actor::system();
+    let mut snapshots = 0;
+    for week in (1..=8).rev() {
+        let first = this_monday - Duration::days(7 * week);
+        let as_of = (first + Duration::days(7))
+            .midnight()
+            .assume_offset(BEIJING)
+            + Duration::hours(8);
+        let req = crate::assessment::SnapshotRequest {
+            kind: "week".into(),
+            first,
+            last: first + Duration::days(6),
+            as_of: as_of.min(now),
+            trigger: "scheduled",
+            corrects: None,
+            reason: None,
+        };
+        crate::assessment::take_snapshot(&state, zone.id, req, &system)
+            .await
+            .map_err(|e| anyhow::anyhow!("{e}"))?;
+        snapshots += 1;
+    }
+    if let Some((first, last)) = crate::assessment::last_complete("month", today) {
+        let req = crate::assessment::SnapshotRequest {
+            kind: "month".into(),
+            first,
+            last,
+            as_of: now,
+            trigger: "scheduled",
+            corrects: None,
+            reason: None,
+        };
+        crate::assessment::take_snapshot(&state, zone.id, req, &system)
+            .await
+            .map_err(|e| anyhow::anyhow!("{e}"))?;
+        snapshots += 1;
+    }
+    let latest = store
+        .standing_snapshots(zone.id, "week", time::Date::MAX, 1)
+        .await?
+        .into_iter()
+        .next()
+        .context("weekly snapshot")?;
+    let letters = crate::assessment::issue_letters(&state, zone.id, &latest, &system)
+        .await
+        .map_err(|e| anyhow::anyhow!("{e}"))?
+        .len();
+    Ok((n, snapshots, letters))
 }

@@ -1,6 +1,7 @@
 //! The jiban HTTP server: routes, authentication and data scopes, the OpenAPI document, the
 //! embedded web app, and the demo-zone loader.
 
+pub mod assessment;
 pub mod auth;
 pub mod bands;
 pub mod casework;
@@ -132,6 +133,12 @@ pub async fn serve(
     let state = AppState::new(store.clone(), cfg);
     if state.cfg.jobs.nightly_hour < 24 {
         jobs.push(tokio::spawn(routing::run_nightly(state.clone())));
+    }
+    if state.cfg.jobs.sweep_interval_secs > 0 {
+        // the Monday ranking and the escalation of unanswered letters, checked as often as the
+        // deadline sweep (at most once a minute)
+        let every = Duration::from_secs(state.cfg.jobs.sweep_interval_secs.max(60));
+        jobs.push(tokio::spawn(assessment::run_forever(state.clone(), every)));
     }
     axum::serve(
         listener,

@@ -34,6 +34,18 @@ pub struct Actor {
     pub request_id: Option<String>,
 }
 
+impl Actor {
+    /// A scheduled job (the weekly ranking, the escalation of overdue letters).
+    pub fn system() -> Actor {
+        Actor {
+            id: None,
+            name: Some("系统".into()),
+            ip: None,
+            request_id: None,
+        }
+    }
+}
+
 /// One event to record.
 #[derive(Debug, Clone)]
 pub struct NewAudit<'a> {

@@ -149,7 +149,7 @@ macro_rules! case_filters {
          AND ($7 IS NULL OR c.category_code = $7 OR c.category_code LIKE $7 || '__') \
          AND ($8 IS NULL OR EXISTS (SELECT 1 FROM case_assignments fa WHERE fa.case_id = c.id \
               AND fa.unit_id = $8 AND fa.state IN ('pending','signed','replied'))) \
-         AND ($9 IS NULL OR g.street_id = $9) AND ($10 IS NULL OR c.channel = $10) \
+         AND ($9 IS NULL OR g.street_id = $9 OR c.grid_id = $9) AND ($10 IS NULL OR c.channel = $10) \
          AND ($11 IS NULL OR c.urgency = $11) \
          AND ($12 IS NULL OR (c.due_at < $12 AND c.state IN ('dispatched','handling'))) \
          AND ($13 IS NULL OR c.created_at >= $13) AND ($14 IS NULL OR c.created_at < $14) \
@@ -191,6 +191,7 @@ pub struct CaseFilter {
     pub category_code: Option<String>,
     /// Cases this unit handles or handled (assignment not returned or cancelled).
     pub unit_id: Option<Uuid>,
+    /// Cases located in this street — or in this grid, when the id is a grid's.
     pub street_id: Option<Uuid>,
     pub channel: Option<String>,
     pub urgency: Option<String>,
@@ -728,6 +729,7 @@ impl Tx {
             .await
             .map(|r| r.rows_affected())
         })?;
+        self.rollup_after(None, id).await?;
         self.index_case(id).await?;
         Ok(id)
     }
@@ -757,6 +759,7 @@ impl Tx {
 
     /// Writes back every mutable column of a case.
     pub async fn save_case(&mut self, k: &CaseRow) -> Result<()> {
+        let before = self.rollup_key(k.id).await?;
         with_tx!(self, |c| {
             sqlx::query(
                 "UPDATE cases SET state = $1, category_code = $2, urgency = $3, reject_reason = $4, lead_unit_id = $5, \
@@ -790,6 +793,7 @@ impl Tx {
             .await
             .map(|r| r.rows_affected())
         })?;
+        self.rollup_after(before, k.id).await?;
         Ok(())
     }
 
@@ -930,6 +934,7 @@ impl Tx {
             .await
             .map(|r| r.rows_affected())
         })?;
+        let before = self.rollup_key(case_id).await?;
         with_tx!(self, |c| {
             sqlx::query("UPDATE cases SET alert = NULL WHERE id = $1")
                 .bind(case_id)
@@ -937,6 +942,7 @@ impl Tx {
                 .await
                 .map(|r| r.rows_affected())
         })?;
+        self.rollup_after(before, case_id).await?;
         Ok(())
     }
 
@@ -1234,6 +1240,123 @@ impl Tx {
             .await
             .map(|r| r.rows_affected())
         })?;
+        Ok(id)
+    }
+}
+
+/// A case carried over from an earlier system with its whole history (历史件导入): the demo's
+/// past weeks, and a zone migrating its 12345 records. Written in one go with its assignments.
+#[derive(Debug, Clone)]
+pub struct HistoricCase {
+    pub case: NewCase,
+    pub created_at: OffsetDateTime,
+    pub dispatched_at: OffsetDateTime,
+    pub lead_unit_id: Uuid,
+    pub sign_by: OffsetDateTime,
+    pub due_at: OffsetDateTime,
+    pub closed_at: Option<OffsetDateTime>,
+    pub reworks: i32,
+    pub rating: Option<String>,
+    pub rated_at: Option<OffsetDateTime>,
+    pub assignments: Vec<HistoricAssignment>,
+}
+
+#[derive(Debug, Clone)]
+pub struct HistoricAssignment {
+    pub unit_id: Uuid,
+    pub role: String,
+    pub state: String,
+    pub sign_by: OffsetDateTime,
+    pub due_at: OffsetDateTime,
+    pub signed_at: Option<OffsetDateTime>,
+    pub replied_at: Option<OffsetDateTime>,
+    pub reply: Option<String>,
+    pub created_at: OffsetDateTime,
+    pub ended_at: Option<OffsetDateTime>,
+}
+
+impl Tx {
+    /// Writes a historic case, its assignments and an `import` event; the rollups follow.
+    pub async fn insert_historic_case(&mut self, h: &HistoricCase) -> Result<Uuid> {
+        let n = &h.case;
+        let id = crate::new_id();
+        with_tx!(self, |c| {
+            sqlx::query(
+                "INSERT INTO cases (id, zone_id, case_no, channel, state, title, description, category_code, urgency, \
+                 enterprise_id, grid_id, filed_by, lead_unit_id, sign_by, due_at, reworks, rating, rated_at, \
+                 created_at, updated_at, dispatched_at, closed_at) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $19, $20, $21)",
+            )
+            .bind(id)
+            .bind(n.zone_id)
+            .bind(&n.case_no)
+            .bind(&n.channel)
+            .bind(&n.state)
+            .bind(&n.title)
+            .bind(&n.description)
+            .bind(&n.category_code)
+            .bind(&n.urgency)
+            .bind(n.enterprise_id)
+            .bind(n.grid_id)
+            .bind(n.filed_by)
+            .bind(h.lead_unit_id)
+            .bind(ts(h.sign_by))
+            .bind(ts(h.due_at))
+            .bind(h.reworks)
+            .bind(h.rating.as_deref())
+            .bind(h.rated_at.map(ts))
+            .bind(ts(h.created_at))
+            .bind(ts(h.dispatched_at))
+            .bind(h.closed_at.map(ts))
+            .execute(&mut *c)
+            .await
+            .map(|r| r.rows_affected())
+        })?;
+        for a in &h.assignments {
+            with_tx!(self, |c| {
+                sqlx::query(
+                    "INSERT INTO case_assignments (id, zone_id, case_id, unit_id, role, state, sign_by, due_at, signed_at, \
+                     replied_at, reply, created_at, ended_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)",
+                )
+                .bind(crate::new_id())
+                .bind(n.zone_id)
+                .bind(id)
+                .bind(a.unit_id)
+                .bind(&a.role)
+                .bind(&a.state)
+                .bind(ts(a.sign_by))
+                .bind(ts(a.due_at))
+                .bind(a.signed_at.map(ts))
+                .bind(a.replied_at.map(ts))
+                .bind(a.reply.as_deref())
+                .bind(ts(a.created_at))
+                .bind(a.ended_at.map(ts))
+                .execute(&mut *c)
+                .await
+                .map(|r| r.rows_affected())
+            })?;
+        }
+        let mut row = self.lock_case(n.zone_id, id).await?;
+        self.append_event(
+            &mut row,
+            Some(n.filed_by),
+            "历史数据导入",
+            "import",
+            None,
+            serde_json::json!({ "created_at": ts(h.created_at), "closed_at": h.closed_at.map(ts) }),
+        )
+        .await?;
+        with_tx!(self, |c| {
+            sqlx::query("UPDATE cases SET event_count = $1, last_hash = $2 WHERE id = $3")
+                .bind(row.event_count)
+                .bind(&row.last_hash)
+                .bind(id)
+                .execute(&mut *c)
+                .await
+                .map(|r| r.rows_affected())
+        })?;
+        self.rollup_after(None, id).await?;
+        self.index_case(id).await?;
         Ok(id)
     }
 }

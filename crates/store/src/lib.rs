@@ -13,6 +13,7 @@
 //! - times are bound through [`ts`] (UTC, whole seconds) so SQLite's text timestamps compare correctly;
 //! - uuids are v7 ([`new_id`]), so ordering by id is ordering by creation.
 
+pub mod assessment;
 pub mod audit;
 pub mod auth;
 pub mod cases;
@@ -281,6 +282,14 @@ pub fn ts(t: OffsetDateTime) -> OffsetDateTime {
 }
 
 /// Now, normalised by [`ts`].
+/// `$a, $b, $c` of `n` bound values starting at `$first`.
+pub(crate) fn placeholders(first: usize, n: usize) -> String {
+    (first..first + n)
+        .map(|k| format!("${k}"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
 pub fn now() -> OffsetDateTime {
     ts(OffsetDateTime::now_utc())
 }
@@ -361,6 +370,14 @@ impl Store {
         .await
         .map(|r| r.rows_affected()))?;
         for table in [
+            "case_live",
+            "case_rollups",
+            "warning_letters",
+            "letter_counters",
+            "assessment_rows",
+            "assessment_snapshots",
+            "assessment_settings",
+            "case_exemptions",
             "policy_search",
             "policy_files",
             "policy_application_events",

@@ -44,6 +44,11 @@ const SQLITE: &[Source] = &[
         "policies",
         include_str!("../migrations/sqlite/0007_policies.sql"),
     ),
+    (
+        8,
+        "assessment",
+        include_str!("../migrations/sqlite/0008_assessment.sql"),
+    ),
 ];
 
 const POSTGRES: &[Source] = &[
@@ -81,6 +86,11 @@ const POSTGRES: &[Source] = &[
         7,
         "policies",
         include_str!("../migrations/postgres/0007_policies.sql"),
+    ),
+    (
+        8,
+        "assessment",
+        include_str!("../migrations/postgres/0008_assessment.sql"),
     ),
 ];
 

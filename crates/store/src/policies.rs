@@ -3,7 +3,9 @@
 //! and applications. The rules themselves are `jiban_policy` JSON, checked by the server before
 //! they are written. See docs/POLICIES.md.
 
-use crate::{Json, Page, Result, Store, Tx, like_contains, new_id, now, with_pool, with_tx};
+use crate::{
+    Json, Page, Result, Store, Tx, like_contains, new_id, now, placeholders, with_pool, with_tx,
+};
 use serde::Serialize;
 use sqlx::FromRow;
 use time::{Date, OffsetDateTime};
@@ -299,14 +301,6 @@ const APPLICATION_SELECT: &str = "SELECT a.id, a.zone_id, a.item_id, i.title AS 
      FROM policy_applications a JOIN policy_items i ON i.id = a.item_id JOIN policies p ON p.id = i.policy_id \
      JOIN enterprises e ON e.id = a.enterprise_id LEFT JOIN org_units d ON d.id = i.dept_id \
      LEFT JOIN users r ON r.id = a.reviewed_by ";
-
-/// `(a, b, c)` of bound uuids starting at `$first`.
-fn placeholders(first: usize, n: usize) -> String {
-    (first..first + n)
-        .map(|k| format!("${k}"))
-        .collect::<Vec<_>>()
-        .join(", ")
-}
 
 impl Store {
     /// Policies, newest first, or by relevance when `q` is given.

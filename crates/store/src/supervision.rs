@@ -249,6 +249,7 @@ impl Tx {
     }
 
     pub async fn set_case_alert(&mut self, case_id: Uuid, alert: Option<&str>) -> Result<()> {
+        let before = self.rollup_key(case_id).await?;
         with_tx!(self, |c| {
             sqlx::query("UPDATE cases SET alert = $1 WHERE id = $2")
                 .bind(alert)
@@ -257,6 +258,7 @@ impl Tx {
                 .await
                 .map(|r| r.rows_affected())
         })?;
+        self.rollup_after(before, case_id).await?;
         Ok(())
     }
 

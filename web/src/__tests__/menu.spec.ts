@@ -8,18 +8,18 @@ const ADMIN = ['org.read', 'org.write', 'user.read', 'user.write', 'enterprise.r
 describe('filterMenu', () => {
   it('shows everything to an admin', () => {
     const m = filterMenu(MENU, ADMIN, 'admin')
-    expect(names(m)).toEqual(['workbench', 'enterprises', 'bands', 'warnings', 'policy', 'policies', 'admin', 'admin-org', 'admin-users', 'admin-audit'])
+    expect(names(m)).toEqual(['workbench', 'enterprises', 'bands', 'warnings', 'policy', 'policies', 'assessment', 'letters', 'admin', 'admin-org', 'admin-users', 'admin-audit'])
     expect(m.find((x) => x.name === 'admin')!.title).toBe('系统管理')
   })
 
   it('drops the 系统管理 group when none of its pages are allowed', () => {
     const m = filterMenu(MENU, ['enterprise.read', 'token.self'], 'handler')
-    expect(names(m)).toEqual(['workbench', 'enterprises', 'bands', 'warnings', 'policy', 'policies'])
+    expect(names(m)).toEqual(['workbench', 'enterprises', 'bands', 'warnings', 'policy', 'policies', 'assessment', 'letters'])
   })
 
   it('keeps only the allowed children of a group', () => {
     const m = filterMenu(MENU, ['org.read', 'audit.read'], 'supervisor')
-    expect(names(m)).toEqual(['workbench', 'admin', 'admin-org', 'admin-audit'])
+    expect(names(m)).toEqual(['workbench', 'assessment', 'letters', 'admin', 'admin-org', 'admin-audit'])
   })
 
   it('labels the enterprise page 我的企业 for an enterprise user', () => {
@@ -38,7 +38,7 @@ describe('filterMenu', () => {
 
   it('shows the casework pages by role', () => {
     const staff = ['case.read', 'org.read', 'enterprise.read', 'token.self']
-    expect(names(filterMenu(MENU, staff, 'dispatcher'))).toEqual(['workbench', 'casework', 'cases-new', 'cases', 'duplicates', 'enterprises', 'bands', 'warnings', 'policy', 'policies', 'admin', 'admin-org'])
+    expect(names(filterMenu(MENU, staff, 'dispatcher'))).toEqual(['workbench', 'casework', 'cases-new', 'cases', 'duplicates', 'enterprises', 'bands', 'warnings', 'policy', 'policies', 'assessment', 'letters', 'admin', 'admin-org'])
     // the admin files through no channel: no 诉求受理, but the list and 办理时限
     const admin = filterMenu(MENU, [...ADMIN, 'case.read', 'sla.write'], 'admin')
     expect(names(admin)).toContain('cases')
@@ -100,5 +100,28 @@ describe('filterMenu', () => {
     expect(names(ent)).toContain('portal-policies')
     expect(names(ent)).not.toContain('policy')
     expect(ent.find((m) => m.name === 'portal-policies')!.path).toBe('/portal/policies')
+  })
+
+  it('shows 考核督办: 指挥大屏 and 考核排名 to assessment.read, 考核设置 to assessment.write, 督办函件 to the staff who get or read letters', () => {
+    const group = (perms: string[], role: Parameters<typeof filterMenu>[2]) =>
+      filterMenu(MENU, perms, role).find((m) => m.name === 'assessment')?.children?.map((m) => m.name) ?? []
+    // the supervisor: everything, in this order
+    const sup = filterMenu(MENU, ['case.read', 'assessment.read', 'assessment.write'], 'supervisor').find((m) => m.name === 'assessment')!
+    expect(sup.title).toBe('考核督办')
+    expect(sup.children!.map((m) => [m.name, m.title, m.path])).toEqual([
+      ['dashboard', '指挥大屏', '/dashboard'],
+      ['ranking', '考核排名', '/assessment/ranking'],
+      ['letters', '督办函件', '/letters'],
+      ['assessment-settings', '考核设置', '/assessment/settings'],
+    ])
+    // the leader reads, does not set
+    expect(group(['case.read', 'assessment.read'], 'leader')).toEqual(['dashboard', 'ranking', 'letters'])
+    // a street's handler: only the letters of its unit
+    expect(group(['case.read'], 'handler')).toEqual(['letters'])
+    // no letters for the intake desk, the grid worker or the enterprise
+    for (const role of ['intake', 'grid_worker', 'enterprise'] as const) expect(group(['case.read'], role)).toEqual([])
+    expect(names(filterMenu(MENU, ['case.read'], 'intake'))).not.toContain('assessment')
+    // even with the permission, never for an enterprise user
+    expect(group(['assessment.read'], 'enterprise')).toEqual([])
   })
 })

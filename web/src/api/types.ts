@@ -28,6 +28,8 @@ export type Permission =
   | 'routing.write'
   | 'indicator.write'
   | 'policy.write'
+  | 'assessment.read'
+  | 'assessment.write'
 
 export interface Me {
   id: string

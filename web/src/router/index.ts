@@ -1,6 +1,6 @@
 import { createRouter, createWebHistory, type RouteRecordRaw, type Router } from 'vue-router'
 import type { Role } from '@/api/types'
-import { FILING_ROLES, STAFF_ROLES } from '@/utils/menu'
+import { FILING_ROLES, LETTER_ROLES, STAFF_ROLES } from '@/utils/menu'
 import { DUPLICATE_ROLES } from '@/utils/routing'
 import { useAuthStore } from '@/stores/auth'
 import MainLayout from '@/layouts/MainLayout.vue'
@@ -30,6 +30,13 @@ export const routes: RouteRecordRaw[] = [
     name: 'login',
     component: () => import('@/views/LoginView.vue'),
     meta: { title: '登录', public: true },
+  },
+  {
+    // full screen, outside the layout (its permission is checked by the guard below)
+    path: '/dashboard',
+    name: 'dashboard',
+    component: () => import('@/views/DashboardView.vue'),
+    meta: { title: '指挥大屏', perm: 'assessment.read' },
   },
   {
     path: '/',
@@ -187,6 +194,30 @@ export const routes: RouteRecordRaw[] = [
         meta: { title: '政策匹配', perm: 'enterprise.read', roles: ['enterprise'], portal: true },
       },
       {
+        path: 'assessment/ranking',
+        name: 'ranking',
+        component: () => import('@/views/RankingView.vue'),
+        meta: { title: '考核排名', group: '考核督办', perm: 'assessment.read' },
+      },
+      {
+        path: 'assessment/settings',
+        name: 'assessment-settings',
+        component: () => import('@/views/AssessmentSettingsView.vue'),
+        meta: { title: '考核设置', group: '考核督办', perm: 'assessment.write' },
+      },
+      {
+        path: 'letters',
+        name: 'letters',
+        component: () => import('@/views/LettersView.vue'),
+        meta: { title: '督办函件', group: '考核督办', roles: LETTER_ROLES },
+      },
+      {
+        path: 'letters/:id',
+        name: 'letter-detail',
+        component: () => import('@/views/LetterDetailView.vue'),
+        meta: { title: '函件详情', group: '考核督办', roles: LETTER_ROLES, activeMenu: '/letters' },
+      },
+      {
         path: 'admin/org',
         name: 'admin-org',
         component: () => import('@/views/OrgView.vue'),
@@ -242,7 +273,12 @@ export function installGuards(router: Router): void {
     if (!auth.me) {
       return { name: 'login', query: to.fullPath !== '/' ? { redirect: to.fullPath } : {} }
     }
-    // permission is checked by the layout, which shows the 403 page in place (URL kept)
+    // permission is checked by the layout, which shows the 403 page in place (URL kept); a full-screen
+    // page outside the layout (指挥大屏) is checked here and sends the user to the 403 page
+    if (to.matched[0] && to.matched[0].components?.default !== MainLayout) {
+      const { perm, roles } = to.meta
+      if ((perm && !auth.can(perm)) || (roles && !roles.includes(auth.me.role))) return { name: 'forbidden' }
+    }
     return true
   })
   router.afterEach((to) => {

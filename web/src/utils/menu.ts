@@ -6,6 +6,11 @@ import {
   DocumentChecked,
   Present,
   Histogram,
+  Medal,
+  Monitor,
+  Operation,
+  Stamp,
+  Trophy,
   MapLocation,
   Warning,
   Document,
@@ -44,6 +49,9 @@ export const FILING_ROLES: readonly Role[] = ['intake', 'dispatcher', 'grid_work
 /** Every role but the enterprise user. */
 export const STAFF_ROLES: readonly Role[] = ['intake', 'dispatcher', 'handler', 'dept_head', 'supervisor', 'leader', 'grid_worker', 'admin']
 
+/** Who may open 督办函件: the readers of the assessment, and the users of an addressed unit. */
+export const LETTER_ROLES: readonly Role[] = ['dispatcher', 'handler', 'dept_head', 'supervisor', 'leader', 'admin']
+
 export const MENU: MenuItem[] = [
   { name: 'workbench', title: '工作台', path: '/', icon: House },
   { name: 'portal-new', title: '提交诉求', path: '/portal/new', icon: EditPen, perm: 'case.read', roles: ['enterprise'] },
@@ -72,6 +80,18 @@ export const MENU: MenuItem[] = [
     children: [
       { name: 'policies', title: '政策库', path: '/policies', icon: Collection, perm: 'enterprise.read' },
       { name: 'policy-applications', title: '申报审核', path: '/policy-applications', icon: DocumentChecked, perm: 'policy.write' },
+    ],
+  },
+  {
+    name: 'assessment',
+    title: '考核督办',
+    icon: Medal,
+    exceptRoles: ['enterprise'],
+    children: [
+      { name: 'dashboard', title: '指挥大屏', path: '/dashboard', icon: Monitor, perm: 'assessment.read' },
+      { name: 'ranking', title: '考核排名', path: '/assessment/ranking', icon: Trophy, perm: 'assessment.read' },
+      { name: 'letters', title: '督办函件', path: '/letters', icon: Stamp, roles: LETTER_ROLES },
+      { name: 'assessment-settings', title: '考核设置', path: '/assessment/settings', icon: Operation, perm: 'assessment.write' },
     ],
   },
   {

@@ -432,7 +432,10 @@ pub struct CaseQuery {
     pub category: Option<String>,
     /// Cases with an active assignment to this unit.
     pub unit_id: Option<Uuid>,
+    /// Cases located in this street (their grid lies in it).
     pub street_id: Option<Uuid>,
+    /// Cases located in this grid (the dashboard's map click-through).
+    pub grid_id: Option<Uuid>,
     pub channel: Option<String>,
     pub urgency: Option<String>,
     /// `true`: only open cases past their handling deadline.
@@ -469,7 +472,16 @@ fn filter_of(p: &Principal, q: &CaseQuery) -> ApiResult<(CaseFilter, CaseOrder)>
         states,
         category_code: q.category.clone().filter(|s| !s.is_empty()),
         unit_id: q.unit_id,
-        street_id: q.street_id,
+        street_id: match (q.street_id, q.grid_id) {
+            (Some(_), Some(_)) => {
+                return Err(AppError::Invalid {
+                    code: "validation.filter".into(),
+                    field: Some("grid_id".into()),
+                    message: "街道和网格只能选一个".into(),
+                });
+            }
+            (s, g) => s.or(g),
+        },
         channel: match q.channel.as_deref().filter(|s| !s.is_empty()) {
             Some(c) => Some(Channel::parse(c)?.as_str().into()),
             None => None,

@@ -2,6 +2,7 @@
 //! router and the OpenAPI document are built from the same list in [`api_router`], so the
 //! document cannot drift from the code.
 
+pub mod assessment;
 pub mod attachments;
 pub mod audit;
 pub mod auth;
@@ -166,6 +167,25 @@ pub fn api_router() -> OpenApiRouter<AppState> {
         .routes(routes!(indicators::summary))
         .routes(routes!(indicators::points))
         .routes(routes!(indicators::geo))
+        .routes(routes!(assessment::get_settings, assessment::put_settings))
+        .routes(routes!(
+            assessment::list_snapshots,
+            assessment::create_snapshot
+        ))
+        .routes(routes!(assessment::latest_snapshot))
+        .routes(routes!(assessment::get_snapshot))
+        .routes(routes!(assessment::drill))
+        .routes(routes!(assessment::correct_snapshot))
+        .routes(routes!(assessment::report))
+        .routes(routes!(assessment::issue_letters))
+        .routes(routes!(assessment::list_letters))
+        .routes(routes!(assessment::get_letter))
+        .routes(routes!(assessment::letter_pdf))
+        .routes(routes!(assessment::letter_docx))
+        .routes(routes!(assessment::acknowledge_letter))
+        .routes(routes!(assessment::answer_letter))
+        .routes(routes!(assessment::exempt_case, assessment::unexempt_case))
+        .routes(routes!(assessment::dashboard))
         .routes(routes!(indicators::list_warnings))
         .routes(routes!(imports::list_imports))
         .routes(routes!(imports::get_import))
