@@ -56,7 +56,11 @@ impl AssessmentSettings {
             letter_rules: LetterRules::default(),
             answer_days: 5,
             doc_prefix: "经开督".into(),
-            issuer: format!("{zone_name}管理委员会督查室"),
+            issuer: if zone_name.ends_with("管理委员会") || zone_name.ends_with("管委会") {
+                format!("{zone_name}督查室")
+            } else {
+                format!("{zone_name}管理委员会督查室")
+            },
             schedule: Schedule {
                 weekday: 1,
                 hour: 8,
@@ -723,6 +727,11 @@ mod tests {
     fn settings_are_checked_with_the_field() {
         let mut s = AssessmentSettings::default_for("云岭经济技术开发区");
         assert!(s.validate().is_ok());
+        assert_eq!(s.issuer, "云岭经济技术开发区管理委员会督查室");
+        assert_eq!(
+            AssessmentSettings::default_for("云岭经济技术开发区管理委员会").issuer,
+            "云岭经济技术开发区管理委员会督查室"
+        );
         s.doc_prefix = "经开[督]".into();
         match s.validate() {
             Err(AppError::Invalid { field, .. }) => {
