@@ -204,6 +204,7 @@ test('supervisor: 督办函件 lists the letters; a letter reads like a document
   await expect(rows.first()).toBeVisible({ timeout: 20_000 })
   await expect(rows.first().locator('[data-test="tier-tag"]')).toHaveText(/提醒函|预警函|督办函/)
   await expect(rows.first().locator('[data-test="letter-doc-no"]')).toHaveText(/〔\d{4}〕\d+号$/)
+  await shot(page, '99-letters')
 
   // the letter the unit's head will answer
   const res = await page.request.get('/api/v1/letters')
