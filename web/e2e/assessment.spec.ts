@@ -284,6 +284,8 @@ test('a user of the addressed unit: 签收, then 答复整改措施 → 已答�
   await expect(page.locator('[data-test="letter-answer-text"]')).toHaveText(measures)
   await expect(page.locator('[data-test="letter-answer"]')).toHaveCount(0)
   await expect(page.locator('[data-test="letter-todo"]')).toHaveCount(0)
+  await page.evaluate(() => window.scrollTo(0, 0))
+  await shot(page, '99-letter-answered')
 
   // and so in the list
   await page.goto(`/letters?status=answered`)
