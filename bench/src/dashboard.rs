@@ -95,7 +95,7 @@ pub async fn run(
         serde_json::to_vec(&d)?.len() / 1024,
         percentiles(lat)
     );
-    parts(&store, zone).await?;
+    parts(&store, zone, &d).await?;
 
     upkeep(&store, zone, writes).await?;
     check(&state, zone).await
@@ -273,8 +273,8 @@ async fn database_bytes(store: &Store) -> anyhow::Result<i64> {
 }
 
 /// The median of 20 calls of each read the dashboard makes (they run two to five at a time
-/// there; here one after the other).
-async fn parts(store: &Store, zone: Uuid) -> anyhow::Result<()> {
+/// there; here one after the other), and of encoding its answer.
+async fn parts(store: &Store, zone: Uuid, d: &Dashboard) -> anyhow::Result<()> {
     use jiban_store::assessment::{day_bucket, month_bucket};
     let today = jiban_store::now().to_offset(BEIJING).date();
     let (d_first, d_today) = (
@@ -316,6 +316,10 @@ async fn parts(store: &Store, zone: Uuid) -> anyhow::Result<()> {
             store.standing_snapshots(zone, "week", time::Date::MAX, 1)
         ),
         median!("10 urgent open cases", store.urgent_open_cases(zone, 10)),
+        median!(
+            "JSON encoding (the handler's, not in dashboard_data)",
+            async { serde_json::to_vec(d).map(|_| ()) }
+        ),
     ];
     println!("  its reads (median of 20 each): {}", parts.join(" · "));
     Ok(())

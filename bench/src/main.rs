@@ -360,7 +360,7 @@ async fn measure(store: &Store, zone_id: Uuid, iterations: usize) -> anyhow::Res
 /// follows time, as in a real database). A share `open_share` is still open — filed after
 /// `open_since`, 30 % dispatched and the rest handling, with `alert = 'overdue'` once past the
 /// 7-day deadline (what the sweep would have set); the rest were closed 1 to 7 days after filing
-/// (never after `to`).
+/// (sooner when filed in the last week, never after `to`).
 struct CaseMix<'a> {
     n: usize,
     from: OffsetDateTime,
@@ -501,8 +501,8 @@ async fn seed(
                     created,
                     due,
                     closed: (!open).then(|| {
-                        (created + time::Duration::minutes(rng.random_range(24 * 60..7 * 24 * 60)))
-                            .min(mix.to)
+                        let room = (mix.to - created).min(time::Duration::days(7));
+                        jiban_store::ts(created + room * rng.random_range(1.0 / 7.0..1.0))
                     }),
                     urgency: if rng.random_bool(mix.urgent_share) {
                         "urgent"
