@@ -29,9 +29,13 @@ async fn full_demo(backend: jiban_store::Backend) {
         )
         .await
         .unwrap();
-    // the demo cases, and one 走访 task per early warning of the operating data
+    // the demo cases, one 走访 task per early warning of the operating data, and the handled
+    // cases of the past weeks that the assessment's snapshots and letters were taken from
     assert!(s.warnings >= 10, "{}", s.warnings);
-    assert_eq!(total, 25 + s.warnings as i64);
+    let (history, snapshots, letters) = s.history;
+    assert!(history >= 500, "{history} historic cases");
+    assert!(snapshots >= 5 && letters >= 1, "{snapshots} snapshots, {letters} letters");
+    assert_eq!(total, (25 + s.warnings + history) as i64);
     let counts = store.band_counts(s.zone_id).await.unwrap();
     for band in ["green", "blue", "yellow", "red"] {
         assert!(
@@ -59,7 +63,7 @@ async fn full_demo(backend: jiban_store::Backend) {
         );
     }
     let (checked, breaks) = store.verify_case_chains(None).await.unwrap();
-    assert_eq!((checked, breaks.len()), (25 + s.warnings, 0));
+    assert_eq!((checked, breaks.len()), (25 + s.warnings + history, 0));
     // loading twice is refused (the zone code is taken) and changes nothing
     assert!(jiban_server::demo::load(&store).await.is_err());
     assert_eq!(store.zones().await.unwrap().len(), 1);
