@@ -1,4 +1,4 @@
-//! `jiban` — one binary: serve, migrate, demo, backup, user, calendar, reindex, route-eval.
+//! `jiban` — one binary: serve, migrate, demo, backup, user, calendar, reindex, rollups, route-eval.
 
 use anyhow::{Context, bail};
 use clap::{Parser, Subcommand};
@@ -61,6 +61,12 @@ enum Cmd {
         /// Only `cases`, `enterprises` or `policies` (default: all).
         #[arg(long)]
         only: Option<String>,
+    },
+    /// Check the command dashboard's rollups against a recount of the cases (exit 1 if they
+    /// differ), or with --rebuild recount them (after a bulk load of cases into the database).
+    Rollups {
+        #[arg(long)]
+        rebuild: bool,
     },
     /// Accuracy of the dispatch model on a labelled CSV (columns `text,category`): top-1, top-3
     /// and the most frequent confusions. Without FILE: the built-in held-out set.
@@ -236,6 +242,7 @@ async fn main() -> anyhow::Result<()> {
         }
         Cmd::Calendar { .. } => unreachable!("handled above"),
         Cmd::Reindex { only } => reindex(cfg, only.as_deref()).await,
+        Cmd::Rollups { rebuild } => rollups(cfg, rebuild).await,
         Cmd::RouteEval {
             file, duplicates, ..
         } => {
@@ -450,6 +457,45 @@ async fn serve(cfg: Config, demo: bool) -> anyhow::Result<()> {
     }
     tracing::info!(%addr, database = %jiban_store::redact_url(&cfg.database_url), "listening");
     jiban_server::serve(cfg, store, listener, jiban_server::shutdown_signal()).await
+}
+
+/// `jiban rollups [--rebuild]`, for every zone.
+async fn rollups(cfg: Config, rebuild: bool) -> anyhow::Result<()> {
+    let store = jiban_server::open_store(&cfg).await?;
+    let mut differ = 0usize;
+    for zone in store.zones().await? {
+        if rebuild {
+            let t = std::time::Instant::now();
+            let n = store.rebuild_rollups(zone.id).await?;
+            println!(
+                "{}：已按 {n} 件诉求重算大屏统计（{:.1} 秒）",
+                zone.name,
+                t.elapsed().as_secs_f64()
+            );
+            continue;
+        }
+        let (n, diffs) = store.check_rollups(zone.id).await?;
+        if diffs.is_empty() {
+            println!("{}：大屏统计与 {n} 件诉求的重新计数一致", zone.name);
+            continue;
+        }
+        differ += diffs.len();
+        println!(
+            "{}：大屏统计有 {} 处与 {n} 件诉求的重新计数不一致（前 20 处）：",
+            zone.name,
+            diffs.len()
+        );
+        for d in diffs.iter().take(20) {
+            println!(
+                "  {} {}：记录 {:?}，重新计数 {:?}",
+                d.bucket, d.dim, d.stored, d.counted
+            );
+        }
+    }
+    if differ > 0 {
+        bail!("大屏统计不一致，可运行 `jiban rollups --rebuild` 重算");
+    }
+    Ok(())
 }
 
 fn print_demo(s: &jiban_server::demo::DemoSummary) {

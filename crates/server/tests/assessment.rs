@@ -488,6 +488,31 @@ async fn assessment_snapshot_letters_and_dashboard(app: TestApp) {
         app.store.rollup_rows(app.zone_id).await.unwrap(),
         incremental
     );
+    // `jiban rollups` finds a spoiled cell and names it; the rebuild mends it
+    assert_eq!(
+        app.store.check_rollups(app.zone_id).await.unwrap().1,
+        vec![]
+    );
+    jiban_store::with_pool!(app.store, |p| {
+        sqlx::query("UPDATE case_live SET open = open + 5 WHERE zone_id = $1 AND dim = '*'")
+            .bind(app.zone_id)
+            .execute(p)
+            .await
+            .map(|r| r.rows_affected())
+    })
+    .unwrap();
+    let (_, diffs) = app.store.check_rollups(app.zone_id).await.unwrap();
+    assert_eq!(diffs.len(), 1, "{diffs:?}");
+    assert_eq!(
+        (diffs[0].bucket.as_str(), diffs[0].dim.as_str()),
+        ("live", "*")
+    );
+    assert_eq!(diffs[0].stored.0, diffs[0].counted.0 + 5);
+    app.store.rebuild_rollups(app.zone_id).await.unwrap();
+    assert_eq!(
+        app.store.check_rollups(app.zone_id).await.unwrap().1,
+        vec![]
+    );
     let (s, dash) = app.get(&leader, "/api/v1/dashboard").await;
     assert_eq!(s, StatusCode::OK, "{dash}");
     assert!(

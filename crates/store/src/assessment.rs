@@ -136,6 +136,54 @@ impl Tx {
         self.apply_tallies(zone, &t).await
     }
 
+    /// Every non-zero rollup row of a zone, ordered.
+    pub async fn rollup_rows(&mut self, zone_id: Uuid) -> Result<(Vec<RollupRow>, Vec<LiveRow>)> {
+        let a = with_tx!(self, |c| {
+            sqlx::query_as::<_, RollupRow>(
+                "SELECT bucket, dim, received, closed FROM case_rollups WHERE zone_id = $1 \
+                 AND (received <> 0 OR closed <> 0) ORDER BY bucket, dim",
+            )
+            .bind(zone_id)
+            .fetch_all(&mut *c)
+            .await
+        })?;
+        let b = with_tx!(self, |c| {
+            sqlx::query_as::<_, LiveRow>(
+                "SELECT dim, open, overdue FROM case_live WHERE zone_id = $1 AND (open <> 0 OR overdue <> 0) ORDER BY dim",
+            )
+            .bind(zone_id)
+            .fetch_all(&mut *c)
+            .await
+        })?;
+        Ok((a, b))
+    }
+
+    /// What every case of a zone contributes to the rollups, read in pages of 20,000 by id.
+    async fn tally_cases(&mut self, zone_id: Uuid) -> Result<(u64, Tallies)> {
+        let mut after = Uuid::nil();
+        let mut n = 0u64;
+        let mut t: Tallies = Default::default();
+        loop {
+            let rows: Vec<KeyedRollup> = with_tx!(self, |c| {
+                sqlx::query_as::<_, KeyedRollup>(
+                    "SELECT id, zone_id, created_at, state, closed_at, category_code, grid_id, alert FROM cases \
+                     WHERE zone_id = $1 AND id > $2 ORDER BY id LIMIT 20000",
+                )
+                .bind(zone_id)
+                .bind(after)
+                .fetch_all(&mut *c)
+                .await
+            })?;
+            let Some(last) = rows.last() else { break };
+            after = last.id;
+            n += rows.len() as u64;
+            for r in rows {
+                contribution(&r.key, 1, &mut t);
+            }
+        }
+        Ok((n, t))
+    }
+
     async fn apply_tallies(&mut self, zone: Uuid, t: &Tallies) -> Result<()> {
         for ((bucket, dim), (received, closed)) in &t.0 {
             if *received == 0 && *closed == 0 {
@@ -197,11 +245,29 @@ pub struct LiveRow {
     pub overdue: i64,
 }
 
+/// A rollup cell whose stored counts differ from a recount of the cases
+/// (`bucket` is `live` for the open/overdue counts): (received, closed) or (open, overdue).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct RollupDiff {
+    pub bucket: String,
+    pub dim: String,
+    pub stored: (i64, i64),
+    pub counted: (i64, i64),
+}
+
 impl Store {
-    /// Recomputes a zone's rollups from its cases (after a bulk load, or to check the incremental
-    /// upkeep: `jiban rollups --rebuild`). Reads the cases in pages of 20,000.
+    /// Recomputes a zone's rollups from its cases (after a bulk load or an upgrade that added
+    /// them: `jiban rollups --rebuild`). Reads the cases in pages of 20,000, in one transaction;
+    /// two rebuilds of one zone queue behind each other (PostgreSQL locks the zone's row, SQLite's
+    /// `BEGIN IMMEDIATE` serialises writers). Returns the number of cases read.
     pub async fn rebuild_rollups(&self, zone_id: Uuid) -> Result<u64> {
         let mut tx = self.begin().await?;
+        if let Tx::Postgres(c) = &mut tx {
+            sqlx::query("SELECT id FROM org_units WHERE id = $1 FOR UPDATE")
+                .bind(zone_id)
+                .execute(&mut **c)
+                .await?;
+        }
         for table in ["case_rollups", "case_live"] {
             let sql = format!("DELETE FROM {table} WHERE zone_id = $1");
             with_tx!(&mut tx, |c| sqlx::query(sqlx::AssertSqlSafe(sql.clone()))
@@ -210,52 +276,73 @@ impl Store {
                 .await
                 .map(|r| r.rows_affected()))?;
         }
-        let mut after = Uuid::nil();
-        let mut n = 0u64;
-        let mut t: Tallies = Default::default();
-        loop {
-            let rows: Vec<KeyedRollup> = with_tx!(&mut tx, |c| {
-                sqlx::query_as::<_, KeyedRollup>(
-                    "SELECT id, zone_id, created_at, state, closed_at, category_code, grid_id, alert FROM cases \
-                     WHERE zone_id = $1 AND id > $2 ORDER BY id LIMIT 20000",
-                )
-                .bind(zone_id)
-                .bind(after)
-                .fetch_all(&mut *c)
-                .await
-            })?;
-            let Some(last) = rows.last() else { break };
-            after = last.id;
-            n += rows.len() as u64;
-            for r in rows {
-                contribution(&r.key, 1, &mut t);
-            }
-        }
+        let (n, t) = tx.tally_cases(zone_id).await?;
         tx.apply_tallies(zone_id, &t).await?;
         tx.commit().await?;
         Ok(n)
     }
 
+    /// Compares a zone's rollups with a recount from its cases, writing nothing: the cells that
+    /// differ (empty when the incremental upkeep is right) and the number of cases read.
+    pub async fn check_rollups(&self, zone_id: Uuid) -> Result<(u64, Vec<RollupDiff>)> {
+        let mut tx = self.begin_snapshot().await?;
+        let (n, t) = tx.tally_cases(zone_id).await?;
+        let (rows, live) = tx.rollup_rows(zone_id).await?;
+        tx.rollback().await?;
+        let mut diffs = Vec::new();
+        let mut stored: BTreeMap<(String, String), (i64, i64)> = rows
+            .into_iter()
+            .map(|r| ((r.bucket, r.dim), (r.received, r.closed)))
+            .collect();
+        for ((bucket, dim), want) in t.0.into_iter().filter(|(_, v)| *v != (0, 0)) {
+            let have = stored
+                .remove(&(bucket.clone(), dim.clone()))
+                .unwrap_or_default();
+            if have != want {
+                diffs.push(RollupDiff {
+                    bucket,
+                    dim,
+                    stored: have,
+                    counted: want,
+                });
+            }
+        }
+        diffs.extend(stored.into_iter().map(|((bucket, dim), have)| RollupDiff {
+            bucket,
+            dim,
+            stored: have,
+            counted: (0, 0),
+        }));
+        let mut stored: BTreeMap<String, (i64, i64)> = live
+            .into_iter()
+            .map(|r| (r.dim, (r.open, r.overdue)))
+            .collect();
+        for (dim, want) in t.1.into_iter().filter(|(_, v)| *v != (0, 0)) {
+            let have = stored.remove(&dim).unwrap_or_default();
+            if have != want {
+                diffs.push(RollupDiff {
+                    bucket: "live".into(),
+                    dim,
+                    stored: have,
+                    counted: want,
+                });
+            }
+        }
+        diffs.extend(stored.into_iter().map(|(dim, have)| RollupDiff {
+            bucket: "live".into(),
+            dim,
+            stored: have,
+            counted: (0, 0),
+        }));
+        Ok((n, diffs))
+    }
+
     /// Every rollup row of a zone, ordered (tests compare incremental against rebuilt).
     pub async fn rollup_rows(&self, zone_id: Uuid) -> Result<(Vec<RollupRow>, Vec<LiveRow>)> {
-        let a = with_pool!(self, |p| {
-            sqlx::query_as::<_, RollupRow>(
-                "SELECT bucket, dim, received, closed FROM case_rollups WHERE zone_id = $1 \
-                 AND (received <> 0 OR closed <> 0) ORDER BY bucket, dim",
-            )
-            .bind(zone_id)
-            .fetch_all(p)
-            .await
-        })?;
-        let b = with_pool!(self, |p| {
-            sqlx::query_as::<_, LiveRow>(
-                "SELECT dim, open, overdue FROM case_live WHERE zone_id = $1 AND (open <> 0 OR overdue <> 0) ORDER BY dim",
-            )
-            .bind(zone_id)
-            .fetch_all(p)
-            .await
-        })?;
-        Ok((a, b))
+        let mut tx = self.begin_snapshot().await?;
+        let rows = tx.rollup_rows(zone_id).await?;
+        tx.rollback().await?;
+        Ok(rows)
     }
 
     /// Sums of received and closed over the buckets `[first, last]` of one dimension.

@@ -207,6 +207,18 @@ impl Store {
         })
     }
 
+    /// Opens a read-only transaction that sees one snapshot of the database without blocking
+    /// writers (SQLite: a deferred `BEGIN` under WAL; PostgreSQL: `REPEATABLE READ READ ONLY`).
+    pub async fn begin_snapshot(&self) -> Result<Tx> {
+        Ok(match &self.pool {
+            DbPool::Sqlite(p) => Tx::Sqlite(p.begin_with("BEGIN").await?),
+            DbPool::Postgres(p) => Tx::Postgres(
+                p.begin_with("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
+                    .await?,
+            ),
+        })
+    }
+
     /// `SELECT 1` — used by `/readyz`.
     pub async fn ping(&self) -> Result<()> {
         with_pool!(self, |p| sqlx::query("SELECT 1")

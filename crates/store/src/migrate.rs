@@ -1,7 +1,7 @@
 //! Migrations are embedded in the binary, one folder per backend. To add one, put
 //! `NNNN_name.sql` in both `migrations/sqlite` and `migrations/postgres` and list it below.
 
-use crate::{DbPool, Result, Store};
+use crate::{DbPool, Result, Store, with_pool};
 use sqlx::SqlSafeStr;
 use sqlx::migrate::{Migration, MigrationType, Migrator};
 use std::borrow::Cow;
@@ -94,10 +94,11 @@ const POSTGRES: &[Source] = &[
     ),
 ];
 
-fn migrator(sources: &[Source]) -> Migrator {
+fn migrator(sources: &[Source], up_to: i64) -> Migrator {
     Migrator::with_migrations(
         sources
             .iter()
+            .filter(|(v, _, _)| *v <= up_to)
             .map(|(v, name, sql)| {
                 Migration::new(
                     *v,
@@ -111,10 +112,57 @@ fn migrator(sources: &[Source]) -> Migrator {
     )
 }
 
+/// The migration that added the dashboard's rollups (`case_rollups`, `case_live`). A database
+/// that had cases before it has them counted once, right after it is applied.
+const ROLLUPS: i64 = 8;
+
 pub(crate) async fn run(store: &Store) -> Result<()> {
-    match store.pool() {
-        DbPool::Sqlite(p) => migrator(SQLITE).run(p).await?,
-        DbPool::Postgres(p) => migrator(POSTGRES).run(p).await?,
+    let had_rollups = applied(store, ROLLUPS).await?;
+    run_to(store, i64::MAX).await?;
+    if !had_rollups {
+        for zone in store.zones().await? {
+            let n = store.rebuild_rollups(zone.id).await?;
+            tracing::info!(zone = %zone.code, cases = n, "rollups counted from the existing cases");
+        }
     }
     Ok(())
+}
+
+/// Applies the pending migrations up to `version` only (tests build old databases with it).
+pub(crate) async fn run_to(store: &Store, version: i64) -> Result<()> {
+    match store.pool() {
+        DbPool::Sqlite(p) => migrator(SQLITE, version).run(p).await?,
+        DbPool::Postgres(p) => migrator(POSTGRES, version).run(p).await?,
+    }
+    Ok(())
+}
+
+/// Whether migration `version` was applied before (false on a database without the
+/// migrations table).
+async fn applied(store: &Store, version: i64) -> Result<bool> {
+    let table = match store.pool() {
+        DbPool::Sqlite(p) => {
+            sqlx::query_scalar::<_, bool>(
+                "SELECT EXISTS (SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = '_sqlx_migrations')",
+            )
+            .fetch_one(p)
+            .await?
+        }
+        DbPool::Postgres(p) => {
+            sqlx::query_scalar::<_, bool>("SELECT to_regclass('_sqlx_migrations') IS NOT NULL")
+                .fetch_one(p)
+                .await?
+        }
+    };
+    if !table {
+        return Ok(false);
+    }
+    Ok(with_pool!(store, |p| {
+        sqlx::query_scalar::<_, bool>(
+            "SELECT EXISTS (SELECT 1 FROM _sqlx_migrations WHERE version = $1 AND success)",
+        )
+        .bind(version)
+        .fetch_one(p)
+        .await
+    })?)
 }

@@ -52,3 +52,9 @@ pub async fn fresh_store(backend: Backend) -> Option<Store> {
             .expect("connect and migrate"),
     )
 }
+
+/// Applies the migrations up to `version` only: a database as an older release left it (to test
+/// what an upgrade does to its data).
+pub async fn migrate_to(store: &Store, version: i64) -> crate::Result<()> {
+    crate::migrate::run_to(store, version).await
+}

@@ -119,6 +119,75 @@ fn enterprise(zone: &OrgUnitRow, grid: &OrgUnitRow, uscc: &str, name: &str) -> N
     }
 }
 
+/// A database from before the dashboard's rollups (migration 8) that already holds cases has them
+/// counted when it is migrated.
+async fn upgrade_counts_the_existing_cases(backend: Backend) {
+    let Some(url) = jiban_store::testing::fresh_url(backend).await else {
+        return;
+    };
+    let store = Store::connect_without_migrating(&url, &Default::default())
+        .await
+        .unwrap();
+    jiban_store::testing::migrate_to(&store, 7).await.unwrap();
+    let t = tree(&store).await;
+    let mut tx = store.begin().await.unwrap();
+    let intake = tx
+        .insert_user(new_user(&t, "intake", &t.dept))
+        .await
+        .unwrap();
+    tx.commit().await.unwrap();
+    let now = jiban_store::now();
+    for (i, state) in ["filed", "handling", "closed"].into_iter().enumerate() {
+        jiban_store::with_pool!(store, |p| {
+            sqlx::query(
+                "INSERT INTO cases (id, zone_id, case_no, channel, state, title, description, category_code, urgency, \
+                 grid_id, filed_by, created_at, updated_at, closed_at) \
+                 VALUES ($1, $2, $3, 'hotline', $4, '路灯不亮', '锦绣路路灯连续三晚不亮。', 'CS01', 'normal', $5, $6, $7, $7, $8)",
+            )
+            .bind(jiban_store::new_id())
+            .bind(t.zone.id)
+            .bind(format!("Z-20261207-{i:04}"))
+            .bind(state)
+            .bind(t.grid_a.id)
+            .bind(intake)
+            .bind(now)
+            .bind((state == "closed").then_some(now))
+            .execute(p)
+            .await
+            .map(|r| r.rows_affected())
+        })
+        .unwrap();
+    }
+
+    store.migrate().await.unwrap();
+    let (rows, live) = store.rollup_rows(t.zone.id).await.unwrap();
+    let month = jiban_store::assessment::month_bucket(
+        now.to_offset(time::macros::offset!(+8)).year(),
+        now.to_offset(time::macros::offset!(+8)).month() as u8,
+    );
+    let zone_month = rows
+        .iter()
+        .find(|r| r.bucket == month && r.dim == "*")
+        .expect("this month's row");
+    assert_eq!((zone_month.received, zone_month.closed), (3, 1));
+    let open = live.iter().find(|r| r.dim == "*").expect("the live row");
+    assert_eq!((open.open, open.overdue), (2, 0));
+    assert_eq!(store.check_rollups(t.zone.id).await.unwrap(), (3, vec![]));
+    // migrating again counts nothing twice
+    store.migrate().await.unwrap();
+    assert_eq!(store.rollup_rows(t.zone.id).await.unwrap(), (rows, live));
+}
+
+#[tokio::test]
+async fn upgrade_counts_the_existing_cases_sqlite() {
+    upgrade_counts_the_existing_cases(Backend::Sqlite).await;
+}
+
+#[tokio::test]
+async fn upgrade_counts_the_existing_cases_postgres() {
+    upgrade_counts_the_existing_cases(Backend::Postgres).await;
+}
+
 async fn migrations_are_idempotent(store: Store) {
     store.migrate().await.unwrap();
     store.migrate().await.unwrap();
