@@ -34,7 +34,10 @@ async fn full_demo(backend: jiban_store::Backend) {
     assert!(s.warnings >= 10, "{}", s.warnings);
     let (history, snapshots, letters) = s.history;
     assert!(history >= 500, "{history} historic cases");
-    assert!(snapshots >= 5 && letters >= 1, "{snapshots} snapshots, {letters} letters");
+    assert!(
+        snapshots >= 5 && letters >= 1,
+        "{snapshots} snapshots, {letters} letters"
+    );
     assert_eq!(total, (25 + s.warnings + history) as i64);
     let counts = store.band_counts(s.zone_id).await.unwrap();
     for band in ["green", "blue", "yellow", "red"] {
