@@ -77,8 +77,9 @@ test('intake files hotline cases; the channel decides the required fields', asyn
 
 test('dispatcher bulk-dispatches (with a per-case report), bulk-reminds and exports', async ({ browser }) => {
   const disp = await as(browser, 'dispatcher')
-  // hotline cases only: the demo's early-warning 走访 tasks are newer than its handled cases
-  await disp.goto('/cases?channel=hotline')
+  // hotline cases waiting for dispatch, dispatched or in hand only: the demo's 走访 tasks and
+  // its handled history would push them off the first page
+  await disp.goto('/cases?channel=hotline&state=pending_dispatch,dispatched,handling')
   await tableLoaded(disp, 'case-table')
   const rowOf = (text: string) => disp.locator('[data-test="case-table"] .el-table__row', { hasText: text })
   for (const no of filed) await rowOf(no).locator('.el-checkbox').click()
